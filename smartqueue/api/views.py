@@ -1,0 +1,85 @@
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib.auth import authenticate as check_password
+from django.db import connection
+from django.http import JsonResponse
+
+from smartqueue.accounts.models import ApiToken, hash_token
+from smartqueue.api.http import ApiError, api_view
+
+
+def user_json(user) -> dict:
+    return {
+        "id": str(user.id),
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+    }
+
+
+@api_view(("GET",), auth=False)
+def health(request, data):
+    checks = {"database": database_state(), "channel_layer": channel_layer_state()}
+    healthy = all(value == "ok" for value in checks.values())
+    layer = get_channel_layer()
+    body = {
+        "status": "ok" if healthy else "error",
+        **checks,
+        "channel_layer_backend": type(layer).__name__ if layer else None,
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception as error:  # a health check reports, it does not raise
+        return f"error: {error.__class__.__name__}"
+
+
+def channel_layer_state() -> str:
+    layer = get_channel_layer()
+    if layer is None:
+        return "error: no channel layer"
+    try:
+        async_to_sync(round_trip)(layer)
+        return "ok"
+    except Exception as error:  # a health check reports, it does not raise
+        return f"error: {error.__class__.__name__}"
+
+
+async def round_trip(layer) -> None:
+    channel = await layer.new_channel()
+    await layer.send(channel, {"type": "health.ping"})
+    message = await layer.receive(channel)
+    if message.get("type") != "health.ping":
+        raise RuntimeError("channel layer returned another message")
+
+
+@api_view(("POST",), auth=False)
+def login(request, data):
+    email, password = data.get("email"), data.get("password")
+    if not isinstance(email, str) or not isinstance(password, str) or not email or not password:
+        raise ApiError(400, {"non_field_errors": ["email et password sont requis."]})
+    user = check_password(request, email=email.strip().lower(), password=password)
+    if user is None or not user.is_active:
+        raise ApiError(
+            400, {"non_field_errors": ["Impossible de se connecter avec les identifiants fournis."]}
+        )
+    _, key = ApiToken.objects.issue(user)
+    return {"token": key, "user": user_json(user)}
+
+
+@api_view(("GET",))
+def me(request, data):
+    return user_json(request.api_user)
+
+
+@api_view(("POST",))
+def logout(request, data):
+    key = getattr(request, "api_token_key", None)
+    if key:
+        ApiToken.objects.filter(key_hash=hash_token(key)).delete()
+    return {"detail": "Déconnecté."}

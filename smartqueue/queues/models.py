@@ -1,0 +1,344 @@
+"""Tenant schema: where customers wait. Only services.py changes tickets and agent state."""
+
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"Fuseau horaire inconnu : {value}")
+
+
+class Site(models.Model):
+    """A branch: where the counters, the kiosk and the lobby display are."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    address = models.CharField(max_length=300, blank=True)
+    city = models.CharField(max_length=120, blank=True)
+    country = models.CharField(max_length=2, default="SN", help_text="ISO 3166 code, e.g. SN")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    timezone = models.CharField(
+        max_length=64, default="Africa/Dakar", validators=[validate_timezone]
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Service(models.Model):
+    """What a customer comes for: it gives tickets their letter and the SLA target."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    letter = models.CharField(
+        max_length=2,
+        default="A",
+        validators=[RegexValidator(r"^[A-Z]{1,2}$", "Une ou deux lettres majuscules.")],
+    )
+    sla_seconds = models.PositiveIntegerField(default=600, validators=[MinValueValidator(1)])
+    # {"step_seconds": 300}: each priority level counts as that much waiting already done.
+    priority_rules = models.JSONField(default=dict, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def priority_step_seconds(self) -> int:
+        step = (self.priority_rules or {}).get("step_seconds", 300)
+        return int(step) if isinstance(step, int | float) and step >= 0 else 300
+
+
+class Queue(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Ouverte"
+        PAUSED = "paused", "En pause"
+        CLOSED = "closed", "Fermée"
+
+    class Algorithm(models.TextChoices):
+        FIFO = "fifo", "Premier arrivé, premier servi"
+        PRIORITY = "priority", "Priorité puis arrivée"
+        SLA = "sla", "Échéance SLA"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="queues")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="queues")
+    name = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    algorithm = models.CharField(max_length=10, choices=Algorithm.choices, default=Algorithm.FIFO)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["site__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "service"], name="one_queue_per_service_site")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QueueDay(models.Model):
+    """The last ticket number given by a queue on one local day of its site.
+
+    Numbers come from this row, updated in the ticket's own transaction: gap-free, no job at
+    midnight, and a rollback gives the number back.
+    """
+
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["queue", "day"], name="one_row_per_day")]
+
+
+class Counter(models.Model):
+    """A desk (guichet) at a site, serving a set of queues."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="counters")
+    name = models.CharField(max_length=100)
+    queues = models.ManyToManyField(Queue, through="CounterQueue", related_name="counters")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["site__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "name"], name="counter_name_unique_per_site")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CounterQueue(models.Model):
+    """A queue served at a counter; `passed_over` counts calls that went to its neighbours."""
+
+    counter = models.ForeignKey(Counter, on_delete=models.CASCADE)
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE)
+    passed_over = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["counter", "queue"], name="queue_once_per_counter")
+        ]
+
+
+# Users live in the public schema; tenant tables point at them without asking Django to cascade
+# (the collector would look for these tables from the public schema). Staff are deactivated.
+def user_link(**options):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, **options
+    )
+
+
+class AgentProfile(models.Model):
+    class Status(models.TextChoices):
+        AVAILABLE = "available", "Disponible"
+        BUSY = "busy", "Occupé"
+        PAUSED = "paused", "En pause"
+        OFFLINE = "offline", "Hors ligne"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    counter = models.ForeignKey(
+        Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="agents"
+    )
+    current_status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OFFLINE
+    )
+    status_updated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.current_status})"
+
+
+class Customer(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=32, blank=True, db_index=True)
+    language = models.CharField(max_length=5, default="fr")
+    notify_sms = models.BooleanField(default=False)
+    notify_email = models.BooleanField(default=False)
+    notify_whatsapp = models.BooleanField(default=False)
+    metadata = models.JSONField(default=dict, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.phone or self.email
+
+
+class Ticket(models.Model):
+    """One leg of a customer's visit in one queue; a transfer starts a new leg, same number."""
+
+    class Status(models.TextChoices):
+        WAITING = "en_attente", "En attente"
+        CALLED = "appele", "Appelé"
+        IN_SERVICE = "en_service", "En service"
+        PAUSED = "pause", "En pause"
+        TRANSFERRED = "transfere", "Transféré"
+        CLOSED = "clos", "Clos"
+        NO_SHOW = "no_show", "Absent"
+
+    class Channel(models.TextChoices):
+        WEB = "web", "Web"
+        APP = "app", "Application"
+        QR = "qr", "QR code"
+        WHATSAPP = "whatsapp", "WhatsApp"
+        KIOSK = "kiosk", "Borne"
+
+    class Outcome(models.TextChoices):
+        SERVED = "served", "Servi"
+        NO_SHOW = "no_show", "Absent"
+        TRANSFERRED = "transferred", "Transféré"
+        CANCELLED = "cancelled", "Annulé"
+
+    ACTIVE = (Status.CALLED, Status.IN_SERVICE)
+    OPEN = (Status.WAITING, Status.CALLED, Status.IN_SERVICE, Status.PAUSED)
+
+    # The id is also the secret of the customer's ticket page: random, never sequential.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="tickets")
+    number = models.CharField(max_length=8)
+    business_day = models.DateField()
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    customer_name = models.CharField(max_length=200, blank=True)
+    customer_phone = models.CharField(max_length=32, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    priority = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.WAITING)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    agent = user_link(null=True, blank=True, related_name="+")
+    counter = models.ForeignKey(
+        Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    created_at = models.DateTimeField()
+    # Place in line: the original arrival, kept across transfers unless sent to the back.
+    arrived_at = models.DateTimeField()
+    called_at = models.DateTimeField(null=True, blank=True)
+    last_announced_at = models.DateTimeField(null=True, blank=True)
+    service_started_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    recall_count = models.PositiveSmallIntegerField(default=0)
+    pause_reason = models.CharField(max_length=300, blank=True)
+    transferred_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="transferred_to"
+    )
+    transfer_reason = models.CharField(max_length=300, blank=True)
+    quoted_wait_seconds = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["arrived_at"]
+        indexes = [
+            models.Index(
+                fields=["queue", "arrived_at"],
+                condition=Q(status="en_attente"),
+                name="waiting_by_arrival",
+            ),
+            models.Index(fields=["queue", "business_day"], name="ticket_queue_day"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["queue", "business_day", "number"],
+                condition=Q(transferred_from__isnull=True),
+                name="one_number_per_queue_day",
+            ),
+            # The database itself refuses a second called / in-service ticket for one agent.
+            models.UniqueConstraint(
+                fields=["agent"],
+                condition=Q(status__in=["appele", "en_service"]),
+                name="one_active_ticket_per_agent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def display_name(self) -> str:
+        return str(self.customer) if self.customer_id else self.customer_name
+
+
+class TicketEvent(models.Model):
+    """The ticket's history, one row per step, shown to agents and used by reports."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Créé"
+        CALLED = "called", "Appelé"
+        RECALLED = "recalled", "Rappelé"
+        SERVICE_STARTED = "service_started", "Service commencé"
+        CLOSED = "closed", "Clos"
+        TRANSFERRED = "transferred", "Transféré"
+        PAUSED = "paused", "Mis en pause"
+        RESUMED = "resumed", "Repris"
+        NO_SHOW = "no_show", "Absent"
+        CANCELLED = "cancelled", "Annulé"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField()
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="+")
+    counter = models.ForeignKey(
+        Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = user_link(null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class AuditLog(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(db_index=True)
+    actor = user_link(null=True, blank=True, related_name="+")
+    actor_label = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=50)
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=64)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]

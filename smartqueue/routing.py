@@ -1,0 +1,3 @@
+"""WebSocket routes, all under /ws/tenants/<slug>/ (consumers come with the live screens)."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TenantsConfig(AppConfig):
+    name = "smartqueue.tenants"
+    verbose_name = "Organisations"

@@ -1,0 +1,38 @@
+"""Resolve the tenant from the path: /t/<slug>/, /api/v1/tenants/<slug>/… (WebSockets: routing)."""
+
+import re
+
+from django.db import connection
+from django.http import Http404, JsonResponse
+
+from smartqueue.tenants.models import Tenant
+
+TENANT_PATH = re.compile(r"^/(?P<prefix>t|api/v1/tenants)/(?P<slug>[^/]+)/(?P<rest>.*)$")
+
+
+def active_tenant(slug: str) -> Tenant | None:
+    return Tenant.objects.filter(slug=slug, is_active=True).first()
+
+
+class TenantFromPathMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        connection.set_schema_to_public()
+        request.tenant = None
+        match = TENANT_PATH.match(request.path_info)
+        # /api/v1/tenants/<id>/ alone is the operators' tenant detail, not a tenant's resource.
+        is_api = match is not None and match["prefix"] != "t"
+        if match and not (is_api and not match["rest"]):
+            tenant = active_tenant(match["slug"])
+            if tenant is None:
+                if is_api:
+                    return JsonResponse({"detail": "Not found."}, status=404)
+                raise Http404("Organisation inconnue")
+            request.tenant = tenant
+            connection.set_tenant(tenant)
+        try:
+            return self.get_response(request)
+        finally:
+            connection.set_schema_to_public()

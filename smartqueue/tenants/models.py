@@ -1,0 +1,36 @@
+import uuid
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django_tenants.models import TenantMixin
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    "Le slug ne contient que des minuscules, des chiffres et des tirets.",
+)
+
+
+def schema_name_for(slug: str) -> str:
+    """Each organisation's PostgreSQL schema, derived from its slug (valid identifier)."""
+    return "t_" + slug.replace("-", "_")
+
+
+class Tenant(TenantMixin):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=50, unique=True, validators=[slug_validator])
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    auto_create_schema = True
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.schema_name:
+            self.schema_name = schema_name_for(self.slug)
+        super().save(*args, **kwargs)
