@@ -101,3 +101,6 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ApiTokenManager()
+
+    def __str__(self) -> str:
+        return f"token of {self.user}"

@@ -23,8 +23,7 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(SCOPES),
     Role.MANAGER: frozenset(SCOPES) - {"manage:settings"},
     Role.AGENT: frozenset(
-        {"read:queue", "write:queue", "read:ticket", "write:ticket", "read:customer",
-         "read:agent"}
+        {"read:queue", "write:queue", "read:ticket", "write:ticket", "read:customer", "read:agent"}
     ),
 }
 

@@ -1,4 +1,4 @@
-"""Tenant resources of the JSON API (the rest of seeds/smartqueue-api.md lands with the API issue)."""
+"""Tenant resources of the JSON API (seeds/smartqueue-api.md)."""
 
 from smartqueue.api.http import api_view
 from smartqueue.api.pagination import paginate

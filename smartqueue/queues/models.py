@@ -115,6 +115,9 @@ class QueueDay(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["queue", "day"], name="one_row_per_day")]
 
+    def __str__(self) -> str:
+        return f"{self.queue} {self.day}: {self.last_number}"
+
 
 class Counter(models.Model):
     """A desk (guichet) at a site, serving a set of queues."""
@@ -147,6 +150,9 @@ class CounterQueue(models.Model):
             models.UniqueConstraint(fields=["counter", "queue"], name="queue_once_per_counter")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.counter} → {self.queue}"
+
 
 # Users live in the public schema; tenant tables point at them without asking Django to cascade
 # (the collector would look for these tables from the public schema). Staff are deactivated.
@@ -173,9 +179,7 @@ class AgentProfile(models.Model):
     counter = models.ForeignKey(
         Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="agents"
     )
-    current_status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.OFFLINE
-    )
+    current_status = models.CharField(max_length=10, choices=Status.choices, default=Status.OFFLINE)
     status_updated_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -325,6 +329,9 @@ class TicketEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%H:%M:%S}"
+
 
 class AuditLog(models.Model):
     id = models.BigAutoField(primary_key=True)
@@ -342,3 +349,6 @@ class AuditLog(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}:{self.object_id}"

@@ -22,7 +22,7 @@ def create_tenant(
     except ValidationError as error:
         raise TenantError("; ".join(error.messages)) from error
     # Schema creation and migration happen in save(); the admin is added once it exists.
-    tenant.save()
+    tenant.save(verbosity=0)
     with transaction.atomic():
         admin = ensure_user(email=admin_email, password=admin_password)
         Membership.objects.update_or_create(

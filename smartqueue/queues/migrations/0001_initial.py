@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,231 +17,557 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Counter',
+            name="Counter",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100)),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['site__name', 'name'],
+                "ordering": ["site__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('first_name', models.CharField(blank=True, max_length=150)),
-                ('last_name', models.CharField(blank=True, max_length=150)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, db_index=True, max_length=32)),
-                ('language', models.CharField(default='fr', max_length=5)),
-                ('notify_sms', models.BooleanField(default=False)),
-                ('notify_email', models.BooleanField(default=False)),
-                ('notify_whatsapp', models.BooleanField(default=False)),
-                ('metadata', models.JSONField(blank=True, default=dict)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150)),
+                ("last_name", models.CharField(blank=True, max_length=150)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, db_index=True, max_length=32)),
+                ("language", models.CharField(default="fr", max_length=5)),
+                ("notify_sms", models.BooleanField(default=False)),
+                ("notify_email", models.BooleanField(default=False)),
+                ("notify_whatsapp", models.BooleanField(default=False)),
+                ("metadata", models.JSONField(blank=True, default=dict)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['last_name', 'first_name'],
+                "ordering": ["last_name", "first_name"],
             },
         ),
         migrations.CreateModel(
-            name='Queue',
+            name="Queue",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=200)),
-                ('status', models.CharField(choices=[('active', 'Ouverte'), ('paused', 'En pause'), ('closed', 'Fermée')], default='active', max_length=10)),
-                ('algorithm', models.CharField(choices=[('fifo', 'Premier arrivé, premier servi'), ('priority', 'Priorité puis arrivée'), ('sla', 'Échéance SLA')], default='fifo', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Ouverte"),
+                            ("paused", "En pause"),
+                            ("closed", "Fermée"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "algorithm",
+                    models.CharField(
+                        choices=[
+                            ("fifo", "Premier arrivé, premier servi"),
+                            ("priority", "Priorité puis arrivée"),
+                            ("sla", "Échéance SLA"),
+                        ],
+                        default="fifo",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['site__name', 'name'],
+                "ordering": ["site__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=200)),
-                ('letter', models.CharField(default='A', max_length=2, validators=[django.core.validators.RegexValidator('^[A-Z]{1,2}$', 'Une ou deux lettres majuscules.')])),
-                ('sla_seconds', models.PositiveIntegerField(default=600, validators=[django.core.validators.MinValueValidator(1)])),
-                ('priority_rules', models.JSONField(blank=True, default=dict)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "letter",
+                    models.CharField(
+                        default="A",
+                        max_length=2,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{1,2}$", "Une ou deux lettres majuscules."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "sla_seconds",
+                    models.PositiveIntegerField(
+                        default=600, validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
+                ("priority_rules", models.JSONField(blank=True, default=dict)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('city', models.CharField(blank=True, max_length=120)),
-                ('country', models.CharField(default='SN', help_text='ISO 3166 code, e.g. SN', max_length=2)),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('timezone', models.CharField(default='Africa/Dakar', max_length=64, validators=[smartqueue.queues.models.validate_timezone])),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("address", models.CharField(blank=True, max_length=300)),
+                ("city", models.CharField(blank=True, max_length=120)),
+                (
+                    "country",
+                    models.CharField(
+                        default="SN", help_text="ISO 3166 code, e.g. SN", max_length=2
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="Africa/Dakar",
+                        max_length=64,
+                        validators=[smartqueue.queues.models.validate_timezone],
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='AgentProfile',
+            name="AgentProfile",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('current_status', models.CharField(choices=[('available', 'Disponible'), ('busy', 'Occupé'), ('paused', 'En pause'), ('offline', 'Hors ligne')], default='offline', max_length=10)),
-                ('status_updated_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('counter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agents', to='queues.counter')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "current_status",
+                    models.CharField(
+                        choices=[
+                            ("available", "Disponible"),
+                            ("busy", "Occupé"),
+                            ("paused", "En pause"),
+                            ("offline", "Hors ligne"),
+                        ],
+                        default="offline",
+                        max_length=10,
+                    ),
+                ),
+                ("status_updated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "counter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="agents",
+                        to="queues.counter",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CounterQueue',
+            name="CounterQueue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('passed_over', models.PositiveIntegerField(default=0)),
-                ('counter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='queues.counter')),
-                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='queues.queue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("passed_over", models.PositiveIntegerField(default=0)),
+                (
+                    "counter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="queues.counter"
+                    ),
+                ),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="queues.queue"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='counter',
-            name='queues',
-            field=models.ManyToManyField(related_name='counters', through='queues.CounterQueue', to='queues.queue'),
+            model_name="counter",
+            name="queues",
+            field=models.ManyToManyField(
+                related_name="counters", through="queues.CounterQueue", to="queues.queue"
+            ),
         ),
         migrations.CreateModel(
-            name='QueueDay',
+            name="QueueDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('last_number', models.PositiveIntegerField(default=0)),
-                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='days', to='queues.queue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("last_number", models.PositiveIntegerField(default=0)),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="days",
+                        to="queues.queue",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='queue',
-            name='service',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='queues', to='queues.service'),
+            model_name="queue",
+            name="service",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="queues",
+                to="queues.service",
+            ),
         ),
         migrations.AddField(
-            model_name='queue',
-            name='site',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='queues', to='queues.site'),
+            model_name="queue",
+            name="site",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="queues", to="queues.site"
+            ),
         ),
         migrations.AddField(
-            model_name='counter',
-            name='site',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='counters', to='queues.site'),
+            model_name="counter",
+            name="site",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="counters",
+                to="queues.site",
+            ),
         ),
         migrations.CreateModel(
-            name='Ticket',
+            name="Ticket",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('number', models.CharField(max_length=8)),
-                ('business_day', models.DateField()),
-                ('customer_name', models.CharField(blank=True, max_length=200)),
-                ('customer_phone', models.CharField(blank=True, max_length=32)),
-                ('channel', models.CharField(choices=[('web', 'Web'), ('app', 'Application'), ('qr', 'QR code'), ('whatsapp', 'WhatsApp'), ('kiosk', 'Borne')], default='web', max_length=10)),
-                ('priority', models.PositiveSmallIntegerField(default=0)),
-                ('status', models.CharField(choices=[('en_attente', 'En attente'), ('appele', 'Appelé'), ('en_service', 'En service'), ('pause', 'En pause'), ('transfere', 'Transféré'), ('clos', 'Clos'), ('no_show', 'Absent')], default='en_attente', max_length=12)),
-                ('outcome', models.CharField(blank=True, choices=[('served', 'Servi'), ('no_show', 'Absent'), ('transferred', 'Transféré'), ('cancelled', 'Annulé')], max_length=12)),
-                ('created_at', models.DateTimeField()),
-                ('arrived_at', models.DateTimeField()),
-                ('called_at', models.DateTimeField(blank=True, null=True)),
-                ('last_announced_at', models.DateTimeField(blank=True, null=True)),
-                ('service_started_at', models.DateTimeField(blank=True, null=True)),
-                ('paused_at', models.DateTimeField(blank=True, null=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('recall_count', models.PositiveSmallIntegerField(default=0)),
-                ('pause_reason', models.CharField(blank=True, max_length=300)),
-                ('transfer_reason', models.CharField(blank=True, max_length=300)),
-                ('quoted_wait_seconds', models.PositiveIntegerField(blank=True, null=True)),
-                ('agent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('counter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tickets', to='queues.counter')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tickets', to='queues.customer')),
-                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='queues.queue')),
-                ('transferred_from', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='transferred_to', to='queues.ticket')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("number", models.CharField(max_length=8)),
+                ("business_day", models.DateField()),
+                ("customer_name", models.CharField(blank=True, max_length=200)),
+                ("customer_phone", models.CharField(blank=True, max_length=32)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Web"),
+                            ("app", "Application"),
+                            ("qr", "QR code"),
+                            ("whatsapp", "WhatsApp"),
+                            ("kiosk", "Borne"),
+                        ],
+                        default="web",
+                        max_length=10,
+                    ),
+                ),
+                ("priority", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("en_attente", "En attente"),
+                            ("appele", "Appelé"),
+                            ("en_service", "En service"),
+                            ("pause", "En pause"),
+                            ("transfere", "Transféré"),
+                            ("clos", "Clos"),
+                            ("no_show", "Absent"),
+                        ],
+                        default="en_attente",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("served", "Servi"),
+                            ("no_show", "Absent"),
+                            ("transferred", "Transféré"),
+                            ("cancelled", "Annulé"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("arrived_at", models.DateTimeField()),
+                ("called_at", models.DateTimeField(blank=True, null=True)),
+                ("last_announced_at", models.DateTimeField(blank=True, null=True)),
+                ("service_started_at", models.DateTimeField(blank=True, null=True)),
+                ("paused_at", models.DateTimeField(blank=True, null=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("recall_count", models.PositiveSmallIntegerField(default=0)),
+                ("pause_reason", models.CharField(blank=True, max_length=300)),
+                ("transfer_reason", models.CharField(blank=True, max_length=300)),
+                ("quoted_wait_seconds", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "counter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tickets",
+                        to="queues.counter",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tickets",
+                        to="queues.customer",
+                    ),
+                ),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="queues.queue",
+                    ),
+                ),
+                (
+                    "transferred_from",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="transferred_to",
+                        to="queues.ticket",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['arrived_at'],
+                "ordering": ["arrived_at"],
             },
         ),
         migrations.CreateModel(
-            name='TicketEvent',
+            name="TicketEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Créé'), ('called', 'Appelé'), ('recalled', 'Rappelé'), ('service_started', 'Service commencé'), ('closed', 'Clos'), ('transferred', 'Transféré'), ('paused', 'Mis en pause'), ('resumed', 'Repris'), ('no_show', 'Absent'), ('cancelled', 'Annulé')], max_length=20)),
-                ('at', models.DateTimeField()),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('counter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='queues.counter')),
-                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='queues.queue')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='queues.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Créé"),
+                            ("called", "Appelé"),
+                            ("recalled", "Rappelé"),
+                            ("service_started", "Service commencé"),
+                            ("closed", "Clos"),
+                            ("transferred", "Transféré"),
+                            ("paused", "Mis en pause"),
+                            ("resumed", "Repris"),
+                            ("no_show", "Absent"),
+                            ("cancelled", "Annulé"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "counter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="queues.counter",
+                    ),
+                ),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="queues.queue",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="queues.ticket",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AuditLog',
+            name="AuditLog",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('at', models.DateTimeField(db_index=True)),
-                ('actor_label', models.CharField(blank=True, max_length=254)),
-                ('action', models.CharField(max_length=50)),
-                ('object_type', models.CharField(max_length=50)),
-                ('object_id', models.CharField(max_length=64)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('before', models.JSONField(blank=True, default=dict)),
-                ('after', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("at", models.DateTimeField(db_index=True)),
+                ("actor_label", models.CharField(blank=True, max_length=254)),
+                ("action", models.CharField(max_length=50)),
+                ("object_type", models.CharField(max_length=50)),
+                ("object_id", models.CharField(max_length=64)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                ("before", models.JSONField(blank=True, default=dict)),
+                ("after", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_object')],
+                "ordering": ["-at", "-id"],
+                "indexes": [models.Index(fields=["object_type", "object_id"], name="audit_object")],
             },
         ),
         migrations.AddConstraint(
-            model_name='counterqueue',
-            constraint=models.UniqueConstraint(fields=('counter', 'queue'), name='queue_once_per_counter'),
+            model_name="counterqueue",
+            constraint=models.UniqueConstraint(
+                fields=("counter", "queue"), name="queue_once_per_counter"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='queueday',
-            constraint=models.UniqueConstraint(fields=('queue', 'day'), name='one_row_per_day'),
+            model_name="queueday",
+            constraint=models.UniqueConstraint(fields=("queue", "day"), name="one_row_per_day"),
         ),
         migrations.AddConstraint(
-            model_name='queue',
-            constraint=models.UniqueConstraint(fields=('site', 'service'), name='one_queue_per_service_site'),
+            model_name="queue",
+            constraint=models.UniqueConstraint(
+                fields=("site", "service"), name="one_queue_per_service_site"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='counter',
-            constraint=models.UniqueConstraint(fields=('site', 'name'), name='counter_name_unique_per_site'),
+            model_name="counter",
+            constraint=models.UniqueConstraint(
+                fields=("site", "name"), name="counter_name_unique_per_site"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('status', 'en_attente')), fields=['queue', 'arrived_at'], name='waiting_by_arrival'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("status", "en_attente")),
+                fields=["queue", "arrived_at"],
+                name="waiting_by_arrival",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['queue', 'business_day'], name='ticket_queue_day'),
+            model_name="ticket",
+            index=models.Index(fields=["queue", "business_day"], name="ticket_queue_day"),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.UniqueConstraint(condition=models.Q(('transferred_from__isnull', True)), fields=('queue', 'business_day', 'number'), name='one_number_per_queue_day'),
+            model_name="ticket",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("transferred_from__isnull", True)),
+                fields=("queue", "business_day", "number"),
+                name="one_number_per_queue_day",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['appele', 'en_service'])), fields=('agent',), name='one_active_ticket_per_agent'),
+            model_name="ticket",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["appele", "en_service"])),
+                fields=("agent",),
+                name="one_active_ticket_per_agent",
+            ),
         ),
     ]

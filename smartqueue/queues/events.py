@@ -1,0 +1,50 @@
+"""Domain events: every change of the engine hands one event, after commit, to `broadcast`.
+
+Live pages, the JSON WebSockets and notification jobs subscribe here; the engine knows none of
+them. Subscribers run outside the transaction, so a slow or failing one never blocks a call.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    name: str  # "ticket.called", "agent.status_updated", "queue.status_updated", ...
+    schema_name: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Subscriber = Callable[[DomainEvent], None]
+_subscribers: list[Subscriber] = []
+
+
+def subscribe(subscriber: Subscriber) -> Subscriber:
+    if subscriber not in _subscribers:
+        _subscribers.append(subscriber)
+    return subscriber
+
+
+def unsubscribe(subscriber: Subscriber) -> None:
+    if subscriber in _subscribers:
+        _subscribers.remove(subscriber)
+
+
+def publish(name: str, **data: Any) -> None:
+    """Queue the event for after the current transaction commits (dropped on rollback)."""
+    event = DomainEvent(name=name, schema_name=connection.schema_name, data=data)
+    transaction.on_commit(lambda: broadcast(event))
+
+
+def broadcast(event: DomainEvent) -> None:
+    for subscriber in list(_subscribers):
+        try:
+            subscriber(event)
+        except Exception:  # one broken subscriber must not hide the event from the others
+            logger.exception("subscriber %r failed on %s", subscriber, event.name)

@@ -1,0 +1,75 @@
+"""Who did what: the ticket's history (TicketEvent) and the audit log, written together."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from smartqueue.queues import clock
+from smartqueue.queues.models import AuditLog, Ticket, TicketEvent
+
+SNAPSHOT_FIELDS = ("status", "outcome", "queue_id", "agent_id", "counter_id", "priority")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Whoever asks for a change: a signed-in user, a kiosk, a customer's phone or the system."""
+
+    user: Any = None
+    label: str = ""
+    ip: str | None = None
+    user_agent: str = ""
+
+    @classmethod
+    def from_request(cls, request, *, user=None, label: str = "") -> "Actor":
+        user = user if user is not None else getattr(request, "user", None)
+        if user is not None and not user.is_authenticated:
+            user = None
+        return cls(
+            user=user,
+            label=label or (user.email if user is not None else ""),
+            ip=request.META.get("REMOTE_ADDR") or None,
+            user_agent=request.headers.get("User-Agent", "")[:300],
+        )
+
+    @property
+    def user_id(self):
+        return self.user.pk if self.user is not None else None
+
+
+SYSTEM = Actor(label="système")
+
+
+def snapshot(obj, fields=SNAPSHOT_FIELDS) -> dict[str, Any]:
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, int | str | bool) else str(value)
+
+
+def audit(*, by: Actor, action: str, obj, before: dict, after: dict) -> None:
+    AuditLog.objects.create(
+        at=clock.now(),
+        actor_id=by.user_id,
+        actor_label=by.label[:254],
+        action=action,
+        object_type=obj._meta.model_name,
+        object_id=str(obj.pk),
+        ip=by.ip,
+        user_agent=by.user_agent[:300],
+        before=before,
+        after=after,
+    )
+
+
+def record(ticket: Ticket, kind: str, *, by: Actor, before: dict | None = None, note: str = ""):
+    """One step of a ticket: its history line and its audit entry."""
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        at=clock.now(),
+        queue_id=ticket.queue_id,
+        counter_id=ticket.counter_id,
+        actor_id=by.user_id,
+        note=note[:300],
+    )
+    audit(by=by, action=f"ticket.{kind}", obj=ticket, before=before or {}, after=snapshot(ticket))

@@ -1,0 +1,69 @@
+"""Who is called next: the order inside a queue, and the choice between a counter's queues.
+
+Inside a queue: fifo by arrival; priority by priority then arrival; sla by due time, where each
+priority level counts as `step_seconds` of waiting already done.
+Between queues: the head whose SLA deadline comes first, except that a queue passed over
+PASSED_OVER_LIMIT times in a row is served next (ageing), so a quiet queue never starves.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Func
+
+from smartqueue.queues.models import Queue, Ticket
+
+PASSED_OVER_LIMIT = 3
+
+
+def priority_credit(step_seconds: int) -> Func:
+    return Func(
+        F("priority") * step_seconds,
+        template="make_interval(secs => %(expressions)s)",
+        output_field=DurationField(),
+    )
+
+
+def waiting_order(queue: Queue) -> list:
+    """ORDER BY terms for the waiting tickets of one queue, by its algorithm; id breaks ties."""
+    if queue.algorithm == Queue.Algorithm.PRIORITY:
+        return ["-priority", "arrived_at", "id"]
+    if queue.algorithm == Queue.Algorithm.SLA:
+        step = queue.service.priority_step_seconds
+        due = ExpressionWrapper(
+            F("arrived_at") - priority_credit(step), output_field=DateTimeField()
+        )
+        return [due.asc(), "id"]
+    return ["arrived_at", "id"]
+
+
+def waiting_in_order(queue: Queue):
+    return Ticket.objects.filter(queue_id=queue.id, status=Ticket.Status.WAITING).order_by(
+        *waiting_order(queue)
+    )
+
+
+@dataclass(frozen=True)
+class Head:
+    """The first waiting ticket of one of the counter's queues."""
+
+    queue: Queue
+    arrived_at: datetime
+    priority: int
+    passed_over: int
+
+    @property
+    def deadline(self) -> datetime:
+        service = self.queue.service
+        credit = self.priority * service.priority_step_seconds
+        return self.arrived_at + timedelta(seconds=service.sla_seconds - credit)
+
+
+def preference(heads: list[Head]) -> list[Head]:
+    """The order in which to try the queues: starving ones first, then by deadline."""
+
+    def key(head: Head):
+        starving = head.passed_over >= PASSED_OVER_LIMIT
+        return (not starving, -head.passed_over if starving else 0, head.deadline)
+
+    return sorted(heads, key=key)

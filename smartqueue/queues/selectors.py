@@ -1,0 +1,128 @@
+"""Reads of the engine: stats, positions, estimates, history. Nothing here writes."""
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Min,
+    Q,
+)
+
+from smartqueue.queues import clock
+from smartqueue.queues.models import Queue, Ticket, TicketEvent
+from smartqueue.queues.numbering import business_day
+from smartqueue.queues.ordering import waiting_in_order
+
+Status = Ticket.Status
+WAIT = ExpressionWrapper(F("called_at") - F("created_at"), output_field=DurationField())
+SLA = Func(
+    F("queue__service__sla_seconds"),
+    template="make_interval(secs => %(expressions)s)",
+    output_field=DurationField(),
+)
+
+
+@dataclass
+class QueueStats:
+    queue_id: str
+    queue_name: str
+    status: str
+    waiting_count: int = 0
+    called_count: int = 0
+    in_service_count: int = 0
+    paused_count: int = 0
+    total_active: int = 0
+    avg_wait_seconds: int = 0
+    longest_wait_seconds: int = 0
+    served_today: int = 0
+    served_within_sla_share: float | None = None
+    no_show_count: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def today_filter(queues: list[Queue], now: datetime) -> Q:
+    """Tickets of each queue's local business day (sites may sit in different zones)."""
+    by_day: dict[date, list] = {}
+    for queue in queues:
+        by_day.setdefault(business_day(queue, now), []).append(queue.pk)
+    condition = Q(pk__in=[])
+    for day, ids in by_day.items():
+        condition |= Q(queue_id__in=ids, business_day=day)
+    return condition
+
+
+def queue_stats(queues) -> dict:
+    """Stats of many queues in one query on tickets (plus the one that loads the queues)."""
+    queues = list(Queue.objects.filter(pk__in=[q.pk for q in queues]).select_related("site"))
+    now = clock.now()
+    today = today_filter(queues, now)
+    served = today & Q(outcome=Ticket.Outcome.SERVED)
+    rows = (
+        Ticket.objects.filter(queue__in=queues)
+        .filter(Q(status__in=Ticket.OPEN) | today)
+        .values("queue_id")
+        .annotate(
+            waiting=Count("id", filter=Q(status=Status.WAITING)),
+            called=Count("id", filter=Q(status=Status.CALLED)),
+            in_service=Count("id", filter=Q(status=Status.IN_SERVICE)),
+            paused=Count("id", filter=Q(status=Status.PAUSED)),
+            oldest_waiting=Min("created_at", filter=Q(status=Status.WAITING)),
+            avg_wait=Avg(WAIT, filter=today & Q(called_at__isnull=False)),
+            served=Count("id", filter=served),
+            within_sla=Count("id", filter=served & Q(called_at__lte=F("created_at") + SLA)),
+            no_shows=Count("id", filter=today & Q(outcome=Ticket.Outcome.NO_SHOW)),
+        )
+    )
+    found = {row["queue_id"]: row for row in rows}
+    return {queue.pk: stats_of(queue, found.get(queue.pk), now) for queue in queues}
+
+
+def stats_of(queue: Queue, row: dict | None, now: datetime) -> QueueStats:
+    stats = QueueStats(queue_id=str(queue.pk), queue_name=queue.name, status=queue.status)
+    if row is None:
+        return stats
+    stats.waiting_count = row["waiting"]
+    stats.called_count = row["called"]
+    stats.in_service_count = row["in_service"]
+    stats.paused_count = row["paused"]
+    stats.total_active = row["waiting"] + row["called"] + row["in_service"]
+    stats.avg_wait_seconds = round(row["avg_wait"].total_seconds()) if row["avg_wait"] else 0
+    if row["oldest_waiting"]:
+        stats.longest_wait_seconds = max(0, round((now - row["oldest_waiting"]).total_seconds()))
+    stats.served_today = row["served"]
+    if row["served"]:
+        stats.served_within_sla_share = round(row["within_sla"] / row["served"], 3)
+    stats.no_show_count = row["no_shows"]
+    return stats
+
+
+def position_in_queue(ticket: Ticket) -> int | None:
+    """1 for the next to be called; None once the ticket is no longer waiting."""
+    if ticket.status != Status.WAITING:
+        return None
+    ids = list(waiting_in_order(ticket.queue).values_list("id", flat=True))
+    return ids.index(ticket.pk) + 1 if ticket.pk in ids else None
+
+
+def ticket_history(ticket: Ticket) -> list[TicketEvent]:
+    """The whole visit: this leg and the legs it was transferred from, oldest first."""
+    legs = [ticket.pk]
+    previous = ticket.transferred_from_id
+    while previous is not None:
+        legs.append(previous)
+        previous = (
+            Ticket.objects.filter(pk=previous).values_list("transferred_from_id", flat=True).first()
+        )
+    return list(
+        TicketEvent.objects.filter(ticket_id__in=legs)
+        .select_related("queue", "counter")
+        .order_by("at", "id")
+    )

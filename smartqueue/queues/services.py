@@ -1,0 +1,499 @@
+"""The queue engine: the only code that changes tickets, agents' states and queues' states.
+
+Every function takes keyword arguments, runs in one transaction, checks the transition (a broken
+rule raises DomainError with a message for people), writes history and audit, and publishes one
+domain event after commit.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from smartqueue.errors import DomainError, NotFound
+from smartqueue.queues import clock, events
+from smartqueue.queues.history import SYSTEM, Actor, audit, record, snapshot
+from smartqueue.queues.models import (
+    AgentProfile,
+    Counter,
+    CounterQueue,
+    Customer,
+    Queue,
+    Ticket,
+    TicketEvent,
+)
+from smartqueue.queues.numbering import business_day, next_number
+from smartqueue.queues.ordering import Head, preference, waiting_in_order
+
+Status = Ticket.Status
+Kind = TicketEvent.Kind
+
+
+class AgentBusy(DomainError):
+    """The agent still holds a called or in-service ticket: recall or finish it first."""
+
+    def __init__(self, ticket: Ticket):
+        super().__init__(
+            f"Vous avez déjà le ticket {ticket.number} en cours : "
+            "rappelez-le ou terminez-le avant d'appeler le suivant."
+        )
+        self.ticket = ticket
+
+
+# --- tickets -------------------------------------------------------------------------------
+
+
+def create_ticket(
+    *,
+    queue: Queue,
+    by: Actor = SYSTEM,
+    channel: str = Ticket.Channel.WEB,
+    priority: int = 0,
+    customer: Customer | None = None,
+    customer_name: str = "",
+    customer_phone: str = "",
+) -> Ticket:
+    if channel not in Ticket.Channel.values:
+        raise DomainError(f"Canal inconnu : {channel}.")
+    if not isinstance(priority, int) or isinstance(priority, bool) or not 0 <= priority <= 9:
+        raise DomainError("La priorité est un entier de 0 à 9.")
+    with transaction.atomic():
+        queue = lock_queue(queue)
+        if queue.status != Queue.Status.ACTIVE:
+            raise DomainError(f"La file « {queue.name} » ne prend pas de nouveaux tickets.")
+        now = clock.now()
+        day = business_day(queue, now)
+        ticket = Ticket.objects.create(
+            queue=queue,
+            number=next_number(queue, day),
+            business_day=day,
+            customer=customer,
+            customer_name=customer_name or (str(customer) if customer else ""),
+            customer_phone=customer_phone or (customer.phone if customer else ""),
+            channel=channel,
+            priority=priority,
+            created_at=now,
+            arrived_at=now,
+        )
+        record(ticket, Kind.CREATED, by=by)
+        publish_ticket("ticket.created", ticket)
+    return ticket
+
+
+def lock_queue(queue: Queue) -> Queue:
+    """Read the queue's state under lock: a concurrent pause or close waits for this ticket.
+    Tickets of one queue are serialised by their number row anyway, so this costs nothing."""
+    return (
+        Queue.objects.select_related("site", "service")
+        .select_for_update(no_key=True, of=("self",))
+        .get(pk=queue.pk)
+    )
+
+
+def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:
+    """Claim the next waiting ticket for the agent, from `queue` or across the counter's."""
+    with transaction.atomic():
+        profile = locked_profile(by.user)
+        held = active_ticket_of(by.user)
+        if held is not None:
+            raise AgentBusy(held)
+        counter = require_counter(profile)
+        queues = queues_to_call(counter, queue)
+        ticket = claim_first(counter, queues, by=by)
+        if ticket is None:
+            raise NotFound("Aucun ticket en attente.")
+        set_profile_status(profile, AgentProfile.Status.BUSY)
+        record(ticket, Kind.CALLED, by=by)
+        publish_ticket("ticket.called", ticket)
+    return ticket
+
+
+def queues_to_call(counter: Counter, queue: Queue | None) -> list[Queue]:
+    served = list(
+        counter.queues.exclude(status=Queue.Status.CLOSED).select_related("service", "site")
+    )
+    if queue is None:
+        return served
+    for candidate in served:
+        if candidate.pk == queue.pk:
+            return [candidate]
+    raise DomainError(f"Le guichet « {counter.name} » ne sert pas la file « {queue.name} ».")
+
+
+def claim_first(counter: Counter, queues: list[Queue], *, by: Actor) -> Ticket | None:
+    """Try the queues in order of preference; SKIP LOCKED means nobody waits for anybody."""
+    heads = waiting_heads(counter, queues)
+    for head in preference(heads):
+        ticket = claim(head.queue, counter=counter, by=by)
+        if ticket is not None:
+            note_passed_over(counter, chosen=head.queue, others=[h.queue for h in heads])
+            return ticket
+    return None
+
+
+def waiting_heads(counter: Counter, queues: list[Queue]) -> list[Head]:
+    if len(queues) == 1:  # nothing to choose: no ageing bookkeeping either
+        queue = queues[0]
+        return [Head(queue=queue, arrived_at=clock.now(), priority=0, passed_over=0)]
+    passed_over = dict(
+        CounterQueue.objects.filter(counter=counter).values_list("queue_id", "passed_over")
+    )
+    heads = []
+    for queue in queues:
+        first = waiting_in_order(queue).values("arrived_at", "priority").first()
+        if first is not None:
+            heads.append(Head(queue=queue, passed_over=passed_over.get(queue.pk, 0), **first))
+    return heads
+
+
+def claim(queue: Queue, *, counter: Counter, by: Actor) -> Ticket | None:
+    """One statement: lock the first waiting ticket nobody else is claiming, and take it."""
+    candidate = waiting_in_order(queue).select_for_update(skip_locked=True).values("id")[:1]
+    subquery, params = candidate.query.sql_with_params()
+    now = clock.now()
+    claimed = list(
+        Ticket.objects.raw(
+            f"""
+            UPDATE queues_ticket
+               SET status = %s, agent_id = %s, counter_id = %s,
+                   called_at = %s, last_announced_at = %s
+             WHERE id = ({subquery}) AND status = %s
+            RETURNING *
+            """,
+            [Status.CALLED, by.user_id, counter.pk, now, now, *params, Status.WAITING],
+        )
+    )
+    return claimed[0] if claimed else None
+
+
+def note_passed_over(counter: Counter, *, chosen: Queue, others: list[Queue]) -> None:
+    skipped = [queue.pk for queue in others if queue.pk != chosen.pk]
+    if not skipped:
+        return
+    CounterQueue.objects.filter(counter=counter, queue=chosen).update(passed_over=0)
+    rows = CounterQueue.objects.filter(counter=counter, queue_id__in=skipped)
+    rows.update(passed_over=F("passed_over") + 1)
+
+
+def recall(*, ticket: Ticket, by: Actor) -> Ticket:
+    """Announce the called ticket again; a no-show who turns up is called back the same way."""
+    with transaction.atomic():
+        ticket = locked(ticket)
+        if ticket.status == Status.NO_SHOW:
+            return recall_no_show(ticket, by=by)
+        require_status(ticket, Status.CALLED, "rappeler")
+        require_holder(ticket, by)
+        before = snapshot(ticket)
+        ticket.recall_count += 1
+        ticket.last_announced_at = clock.now()
+        ticket.save(update_fields=["recall_count", "last_announced_at"])
+        record(ticket, Kind.RECALLED, by=by, before=before)
+        publish_ticket("ticket.recalled", ticket)
+    return ticket
+
+
+def recall_no_show(ticket: Ticket, *, by: Actor) -> Ticket:
+    profile = locked_profile(by.user)
+    held = active_ticket_of(by.user)
+    if held is not None:
+        raise AgentBusy(held)
+    counter = require_counter(profile)
+    if ticket.business_day != business_day(ticket.queue, clock.now()):
+        raise DomainError(f"Le ticket {ticket.number} date d'un autre jour.")
+    before = snapshot(ticket)
+    now = clock.now()
+    ticket.status, ticket.outcome, ticket.ended_at = Status.CALLED, "", None
+    ticket.agent_id, ticket.counter = by.user_id, counter
+    ticket.called_at = ticket.last_announced_at = now
+    ticket.recall_count += 1
+    ticket.save()
+    set_profile_status(profile, AgentProfile.Status.BUSY)
+    record(ticket, Kind.RECALLED, by=by, before=before, note="absent rappelé")
+    publish_ticket("ticket.recalled", ticket)
+    return ticket
+
+
+def start_service(*, ticket: Ticket, by: Actor) -> Ticket:
+    with transaction.atomic():
+        ticket = locked(ticket)
+        require_status(ticket, Status.CALLED, "commencer le service de")
+        require_holder(ticket, by)
+        before = snapshot(ticket)
+        ticket.status = Status.IN_SERVICE
+        ticket.service_started_at = clock.now()
+        ticket.save(update_fields=["status", "service_started_at"])
+        record(ticket, Kind.SERVICE_STARTED, by=by, before=before)
+        publish_ticket("ticket.service_started", ticket)
+    return ticket
+
+
+def close_ticket(*, ticket: Ticket, by: Actor) -> Ticket:
+    with transaction.atomic():
+        ticket = locked(ticket)
+        require_status(ticket, (Status.CALLED, Status.IN_SERVICE), "clore")
+        require_holder(ticket, by)
+        end_leg(ticket, Status.CLOSED, Ticket.Outcome.SERVED, by=by, kind=Kind.CLOSED)
+        publish_ticket("ticket.closed", ticket)
+    return ticket
+
+
+def mark_no_show(*, ticket: Ticket, by: Actor) -> Ticket:
+    with transaction.atomic():
+        ticket = locked(ticket)
+        require_status(ticket, Status.CALLED, "déclarer absent")
+        require_holder(ticket, by)
+        end_leg(ticket, Status.NO_SHOW, Ticket.Outcome.NO_SHOW, by=by, kind=Kind.NO_SHOW)
+        publish_ticket("ticket.no_show", ticket)
+    return ticket
+
+
+def end_leg(ticket: Ticket, status: str, outcome: str, *, by: Actor, kind: str, note: str = ""):
+    """The agent is done with this ticket: it leaves their hands and they are free again."""
+    before = snapshot(ticket)
+    ticket.status, ticket.outcome, ticket.ended_at = status, outcome, clock.now()
+    ticket.save(update_fields=["status", "outcome", "ended_at"])
+    record(ticket, kind, by=by, before=before, note=note)
+    if by.user is not None:
+        free_agent(by.user)
+
+
+def transfer_ticket(
+    *, ticket: Ticket, target_queue: Queue, by: Actor, reason: str = "", to_back: bool = False
+) -> Ticket:
+    """End this leg and put the customer, same number, in another queue: in their original
+    place by arrival, or at the back if the agent says so. Returns the new leg."""
+    with transaction.atomic():
+        ticket = locked(ticket)
+        require_status(ticket, (Status.CALLED, Status.IN_SERVICE), "transférer")
+        require_holder(ticket, by)
+        target = lock_queue(target_queue)
+        if target.pk == ticket.queue_id:
+            raise DomainError("Le ticket est déjà dans cette file.")
+        if target.status == Queue.Status.CLOSED:
+            raise DomainError(f"La file « {target.name} » est fermée.")
+        note = f"vers {target.name}" + (f" : {reason}" if reason else "")
+        end_leg(
+            ticket,
+            Status.TRANSFERRED,
+            Ticket.Outcome.TRANSFERRED,
+            by=by,
+            kind=Kind.TRANSFERRED,
+            note=note,
+        )
+        leg = next_leg(ticket, target, reason=reason, to_back=to_back)
+        record(leg, Kind.CREATED, by=by, note=f"transféré depuis {ticket.queue.name}")
+        publish_ticket(
+            "ticket.transferred",
+            leg,
+            from_queue_id=str(ticket.queue_id),
+            previous_ticket_id=str(ticket.pk),
+        )
+    return leg
+
+
+def next_leg(ticket: Ticket, target: Queue, *, reason: str, to_back: bool) -> Ticket:
+    now = clock.now()
+    return Ticket.objects.create(
+        queue=target,
+        number=ticket.number,
+        business_day=ticket.business_day,
+        customer_id=ticket.customer_id,
+        customer_name=ticket.customer_name,
+        customer_phone=ticket.customer_phone,
+        channel=ticket.channel,
+        priority=ticket.priority,
+        created_at=now,
+        arrived_at=now if to_back else ticket.arrived_at,
+        transferred_from=ticket,
+        transfer_reason=reason[:300],
+    )
+
+
+def pause_ticket(*, ticket: Ticket, by: Actor, reason: str = "") -> Ticket:
+    """Set the ticket aside (missing documents…): the agent is free to call the next one."""
+    with transaction.atomic():
+        ticket = locked(ticket)
+        require_status(ticket, (Status.CALLED, Status.IN_SERVICE), "mettre en pause")
+        require_holder(ticket, by)
+        before = snapshot(ticket)
+        ticket.status, ticket.paused_at = Status.PAUSED, clock.now()
+        ticket.pause_reason = reason[:300]
+        ticket.save(update_fields=["status", "paused_at", "pause_reason"])
+        record(ticket, Kind.PAUSED, by=by, before=before, note=reason)
+        free_agent(by.user)
+        publish_ticket("ticket.paused", ticket)
+    return ticket
+
+
+def resume_ticket(*, ticket: Ticket, by: Actor) -> Ticket:
+    """The customer is back: service goes on with the agent who resumes it."""
+    with transaction.atomic():
+        ticket = locked(ticket)
+        require_status(ticket, Status.PAUSED, "reprendre")
+        profile = locked_profile(by.user)
+        held = active_ticket_of(by.user)
+        if held is not None:
+            raise AgentBusy(held)
+        counter = require_counter(profile)
+        before = snapshot(ticket)
+        ticket.status, ticket.paused_at = Status.IN_SERVICE, None
+        ticket.agent_id, ticket.counter = by.user_id, counter
+        ticket.service_started_at = ticket.service_started_at or clock.now()
+        ticket.save()
+        set_profile_status(profile, AgentProfile.Status.BUSY)
+        record(ticket, Kind.RESUMED, by=by, before=before)
+        publish_ticket("ticket.resumed", ticket)
+    return ticket
+
+
+def cancel_ticket(*, ticket: Ticket, by: Actor = SYSTEM) -> Ticket:
+    """The customer gives up (ticket page, SMS): only before being called."""
+    with transaction.atomic():
+        ticket = locked(ticket)
+        require_status(ticket, (Status.WAITING, Status.PAUSED), "annuler")
+        before = snapshot(ticket)
+        ticket.status, ticket.outcome = Status.CLOSED, Ticket.Outcome.CANCELLED
+        ticket.ended_at = clock.now()
+        ticket.save(update_fields=["status", "outcome", "ended_at"])
+        record(ticket, Kind.CANCELLED, by=by, before=before)
+        publish_ticket("ticket.cancelled", ticket)
+    return ticket
+
+
+# --- agents and queues ---------------------------------------------------------------------
+
+
+def set_agent_status(*, by: Actor, status: str, counter: Counter | None = None) -> AgentProfile:
+    """The agent's own state and, if given, the counter they sit at."""
+    if status not in AgentProfile.Status.values:
+        raise DomainError(
+            f"Statut inconnu : {status}. Valeurs possibles : "
+            + ", ".join(AgentProfile.Status.values)
+        )
+    with transaction.atomic():
+        profile = locked_profile(by.user)
+        held = active_ticket_of(by.user)
+        leaving = status in (AgentProfile.Status.PAUSED, AgentProfile.Status.OFFLINE)
+        moving = counter is not None and counter.pk != profile.counter_id
+        if held is not None and (leaving or moving):
+            raise DomainError(f"Terminez ou transférez d'abord le ticket {held.number}.")
+        if counter is not None and not counter.is_active:
+            raise DomainError(f"Le guichet « {counter.name} » est fermé.")
+        before = snapshot(profile, ("current_status", "counter_id"))
+        if counter is not None:
+            profile.counter = counter
+        set_profile_status(profile, status)
+        audit(
+            by=by,
+            action="agent.status_updated",
+            obj=profile,
+            before=before,
+            after=snapshot(profile, ("current_status", "counter_id")),
+        )
+    return profile
+
+
+def set_queue_status(*, queue: Queue, status: str, by: Actor) -> Queue:
+    if status not in Queue.Status.values:
+        raise DomainError(
+            f"Statut inconnu : {status}. Valeurs possibles : " + ", ".join(Queue.Status.values)
+        )
+    with transaction.atomic():
+        queue = Queue.objects.select_for_update().get(pk=queue.pk)
+        before = snapshot(queue, ("status",))
+        queue.status = status
+        queue.save(update_fields=["status"])
+        audit(
+            by=by,
+            action="queue.status_updated",
+            obj=queue,
+            before=before,
+            after=snapshot(queue, ("status",)),
+        )
+        events.publish(
+            "queue.status_updated",
+            queue_id=str(queue.pk),
+            site_id=str(queue.site_id),
+            status=status,
+        )
+    return queue
+
+
+# --- shared steps --------------------------------------------------------------------------
+
+
+def locked(ticket: Ticket) -> Ticket:
+    try:
+        return (
+            Ticket.objects.select_for_update()
+            .select_related("queue__site", "queue__service")
+            .get(pk=ticket.pk)
+        )
+    except Ticket.DoesNotExist:
+        raise NotFound("Ticket introuvable.") from None
+
+
+def require_status(ticket: Ticket, allowed, verb: str) -> None:
+    allowed = (allowed,) if isinstance(allowed, str) else allowed
+    if ticket.status not in allowed:
+        raise DomainError(
+            f"Impossible de {verb} le ticket {ticket.number} : "
+            f"il est « {Ticket.Status(ticket.status).label.lower()} »."
+        )
+
+
+def require_holder(ticket: Ticket, by: Actor) -> None:
+    if by.user is None or ticket.agent_id != by.user_id:
+        raise DomainError(f"Le ticket {ticket.number} est tenu par un autre agent.")
+
+
+def locked_profile(user) -> AgentProfile:
+    if user is None:
+        raise DomainError("Seul un agent connecté peut faire cela.")
+    try:
+        profile, _ = AgentProfile.objects.select_for_update().get_or_create(user_id=user.pk)
+    except IntegrityError:  # created by a concurrent first call: it exists now
+        profile = AgentProfile.objects.select_for_update().get(user_id=user.pk)
+    return profile
+
+
+def active_ticket_of(user) -> Ticket | None:
+    return Ticket.objects.filter(agent_id=user.pk, status__in=Ticket.ACTIVE).first()
+
+
+def require_counter(profile: AgentProfile) -> Counter:
+    if profile.counter is None or not profile.counter.is_active:
+        raise DomainError("Choisissez d'abord votre guichet.")
+    return profile.counter
+
+
+def set_profile_status(profile: AgentProfile, status: str) -> None:
+    changed = profile.current_status != status
+    profile.current_status = status
+    profile.status_updated_at = clock.now()
+    profile.save(update_fields=["current_status", "status_updated_at", "counter"])
+    if changed:
+        events.publish(
+            "agent.status_updated",
+            agent_id=str(profile.pk),
+            user_id=str(profile.user_id),
+            status=status,
+            counter_id=str(profile.counter_id) if profile.counter_id else None,
+            updated_at=profile.status_updated_at.isoformat(),
+        )
+
+
+def free_agent(user) -> None:
+    profile = locked_profile(user)
+    if profile.current_status == AgentProfile.Status.BUSY:
+        set_profile_status(profile, AgentProfile.Status.AVAILABLE)
+
+
+def publish_ticket(name: str, ticket: Ticket, **extra) -> None:
+    events.publish(
+        name,
+        ticket_id=str(ticket.pk),
+        number=ticket.number,
+        status=ticket.status,
+        queue_id=str(ticket.queue_id),
+        counter_id=str(ticket.counter_id) if ticket.counter_id else None,
+        **extra,
+    )
