@@ -58,6 +58,8 @@ def read_json(request) -> dict:
         raise ApiError(413, {"detail": "Request body too large."}) from None
     if not raw.strip():
         return {}
+    if request.content_type == "multipart/form-data":
+        return request.POST.dict()
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:

@@ -21,6 +21,7 @@ class TenantFromPathMiddleware:
     def __call__(self, request):
         connection.set_schema_to_public()
         request.tenant = None
+        request.membership = None  # set by the page and API guards once membership is checked
         match = TENANT_PATH.match(request.path_info)
         # /api/v1/tenants/<id>/ alone is the operators' tenant detail, not a tenant's resource.
         is_api = match is not None and match["prefix"] != "t"

@@ -1,0 +1,31 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from smartqueue.queues.demo import AGENT_PASSWORD, MANAGER_PASSWORD, load_demo_data
+from smartqueue.tenants.models import Tenant
+from smartqueue.tenants.services import create_tenant
+
+DEMO = {"name": "Demo Bank", "slug": "demo-bank", "admin_email": "admin@demo-bank.com"}
+DEMO_ADMIN_PASSWORD = "admin123"
+
+
+class Command(BaseCommand):
+    help = "Migrate every schema, create the demo organisation if absent, print where to go."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000")
+
+    def handle(self, *args, url, **options):
+        call_command("migrate_schemas", interactive=False, verbosity=0)
+        if not Tenant.objects.filter(slug=DEMO["slug"]).exists():
+            self.stdout.write("Création de l'organisation de démonstration…")
+            tenant = create_tenant(**DEMO, admin_password=DEMO_ADMIN_PASSWORD)
+            for line in load_demo_data(tenant):
+                self.stdout.write(f"  {line}")
+        self.stdout.write(self.style.SUCCESS(f"\nSmartQueue: {url}/"))
+        self.stdout.write(f"  Connexion      {url}/accounts/login/")
+        self.stdout.write(f"  Démo           {url}/t/{DEMO['slug']}/")
+        self.stdout.write(f"  API (santé)    {url}/api/v1/health/")
+        self.stdout.write(f"  Admin          {DEMO['admin_email']} / {DEMO_ADMIN_PASSWORD}")
+        self.stdout.write(f"  Manager        manager@demo-bank.com / {MANAGER_PASSWORD}")
+        self.stdout.write(f"  Agents         agent1@demo-bank.com … agent3 / {AGENT_PASSWORD}\n")

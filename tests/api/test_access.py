@@ -1,0 +1,80 @@
+"""The API answers 401 (no credentials), 403 (not a member / no scope), 404 (unknown tenant)."""
+
+import pytest
+
+from smartqueue.accounts.models import ApiToken, Role
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def auth(user) -> dict:
+    _, key = ApiToken.objects.issue(user)
+    return {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+
+def test_anonymous_gets_401(client, tenants):
+    response = client.get("/api/v1/tenants/alpha/sites/")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Authentication credentials were not provided."}
+
+
+def test_a_bad_token_gets_401(client, tenants):
+    response = client.get("/api/v1/tenants/alpha/sites/", HTTP_AUTHORIZATION="Token nope")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid token."}
+
+
+def test_a_member_of_another_tenant_gets_403(client, tenants):
+    user = make_user(tenant=tenants.beta, role=Role.ADMIN)
+    response = client.get("/api/v1/tenants/alpha/sites/", **auth(user))
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Vous n'êtes pas membre de ce tenant."}
+
+
+def test_a_member_gets_the_paginated_list(client, tenants):
+    user = make_user(tenant=tenants.alpha, role=Role.AGENT)
+    response = client.get("/api/v1/tenants/alpha/sites/", **auth(user))
+    assert response.status_code == 200
+    assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_an_unknown_tenant_gets_404(client, tenants):
+    user = make_user(tenant=tenants.alpha)
+    response = client.get("/api/v1/tenants/nowhere/sites/", **auth(user))
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_login_gives_a_token_that_opens_me(client, tenants):
+    user = make_user(password="Long-enough-2026")
+    response = client.post(
+        "/api/v1/auth/",
+        {"email": user.email, "password": "Long-enough-2026"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    me = client.get("/api/v1/auth/me/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert me.json()["email"] == user.email
+
+
+def test_login_with_a_wrong_password_is_a_400_without_a_token(client, tenants):
+    user = make_user(password="Long-enough-2026")
+    response = client.post(
+        "/api/v1/auth/", {"email": user.email, "password": "wrong"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "token" not in response.json()
+
+
+def test_logout_revokes_the_token(client, tenants):
+    user = make_user(tenant=tenants.alpha)
+    headers = auth(user)
+    assert client.post("/api/v1/auth/logout/", **headers).status_code == 200
+    assert client.get("/api/v1/auth/me/", **headers).status_code == 401
+
+
+def test_malformed_json_is_a_400(client, tenants):
+    response = client.post("/api/v1/auth/", "{not json", content_type="application/json")
+    assert response.status_code == 400

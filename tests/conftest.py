@@ -1,0 +1,66 @@
+"""Two organisations for the whole session, committed once; each test runs in a transaction.
+
+Tests that need committed rows (real threads, a daphne subprocess) use `committed`: it opens the
+database for the test and wipes the tenant tables afterwards. `transactional_db` is not used:
+its flush would empty the public tables, tenants included.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from smartqueue.tenants.services import create_tenant
+from tests.factories import wipe_tenant_data
+
+PASSWORD = "Secret-pass-2026"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker):
+    """Always the test database, even for a run of only threaded or browser tests (pytest-django
+    would otherwise skip it when no test carries the django_db mark)."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def tenants(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        alpha = create_tenant(
+            name="Alpha Bank", slug="alpha", admin_email="admin@alpha.test", admin_password=PASSWORD
+        )
+        beta = create_tenant(
+            name="Beta Santé", slug="beta", admin_email="admin@beta.test", admin_password=PASSWORD
+        )
+    return SimpleNamespace(alpha=alpha, beta=beta)
+
+
+@pytest.fixture
+def alpha(tenants, db):
+    """Run the test inside tenant alpha's schema (in the test's transaction)."""
+    connection.set_tenant(tenants.alpha)
+    yield tenants.alpha
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def beta(tenants, db):
+    return tenants.beta
+
+
+@pytest.fixture
+def committed(tenants, django_db_blocker):
+    """Committed rows in tenant alpha, for threads and subprocesses; wiped afterwards."""
+    with django_db_blocker.unblock():
+        connection.set_tenant(tenants.alpha)
+        try:
+            yield tenants.alpha
+        finally:
+            wipe_tenant_data(tenants)
+            connection.set_schema_to_public()
