@@ -36,7 +36,7 @@ def browser_type_launch_args(browser_type_launch_args):
     return args
 
 
-def test_database_url() -> str:
+def database_url_for_subprocess() -> str:
     """The URL of the test database this session created, for the server subprocess."""
     settings = connection.settings_dict
     host = settings["HOST"]
@@ -72,7 +72,7 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 30)
 def live_server_url(tenants, django_db_blocker):
     """daphne, the production server, in a subprocess on this session's test database."""
     with django_db_blocker.unblock():
-        database_url = test_database_url()
+        database_url = database_url_for_subprocess()
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "true"}
     daphne = shutil.which("daphne", path=str(Path(sys.executable).parent)) or "daphne"
