@@ -26,7 +26,17 @@ def django_db_setup(django_test_environment, django_db_blocker):
         config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
     yield
     with django_db_blocker.unblock():
+        close_other_sessions()
         teardown_databases(config, verbosity=0)
+
+
+def close_other_sessions() -> None:
+    """Servers started by tests may leave a backend behind for a moment; the drop waits for none."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(scope="session")

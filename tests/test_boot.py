@@ -13,7 +13,7 @@ import redis
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from tests.e2e.conftest import free_port, database_url_for_subprocess, wait_until_healthy
+from tests.servers import database_url_for_subprocess, free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
