@@ -48,7 +48,7 @@ CUSTOMERS = [
 ]
 
 
-def load_demo_data(tenant, *, seed: int = 221) -> Iterator[str]:
+def load_demo_data(tenant, *, seed: int = 221, until: datetime | None = None) -> Iterator[str]:
     domain = f"{tenant.slug}.com"
     with schema_context(tenant.schema_name):
         site = Site.objects.create(
@@ -82,7 +82,7 @@ def load_demo_data(tenant, *, seed: int = 221) -> Iterator[str]:
                 notify_sms=True,
                 notify_whatsapp=True,
             )
-        count = play_morning(queues, agents, random.Random(seed))
+        count = play_morning(queues, agents, random.Random(seed), until or timezone.now())
     yield f"Site « {site.name} » avec {len(queues)} files et {len(agents)} guichets."
     for agent in agents:
         yield f"Agent {agent.user.email} / {AGENT_PASSWORD} au {agent.counter.name}"
@@ -134,9 +134,9 @@ def create_agents(tenant, site, queues, domain) -> list[DemoAgent]:
     return agents
 
 
-def play_morning(queues: dict[str, Queue], agents: list[DemoAgent], rng: random.Random) -> int:
-    """Minute by minute: customers arrive, free agents call, serve and close."""
-    end = timezone.now().replace(second=0, microsecond=0)
+def play_morning(queues, agents: list[DemoAgent], rng: random.Random, until: datetime) -> int:
+    """Minute by minute until `until`: customers arrive, free agents call, serve and close."""
+    end = until.replace(second=0, microsecond=0)
     moment, created = end - HISTORY, 0
     for agent in agents:
         with clock.frozen_at(moment):

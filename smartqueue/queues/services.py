@@ -101,7 +101,8 @@ def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:
         if ticket is None:
             raise NotFound("Aucun ticket en attente.")
         set_profile_status(profile, AgentProfile.Status.BUSY)
-        record(ticket, Kind.CALLED, by=by)
+        unclaimed = {"status": Status.WAITING, "agent_id": None, "counter_id": None}
+        record(ticket, Kind.CALLED, by=by, before={**snapshot(ticket), **unclaimed})
         publish_ticket("ticket.called", ticket)
     return ticket
 
