@@ -35,7 +35,7 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy smartqueue
 
-test: lint browser
+test: lint typecheck browser
 	$(VENV)/bin/pytest
 
 benchmark: install

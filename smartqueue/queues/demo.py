@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from smartqueue.accounts.models import Membership, Role
+from smartqueue.accounts.models import Membership, Role, User
 from smartqueue.errors import DomainError
 from smartqueue.queues import clock, services
 from smartqueue.queues.history import Actor
@@ -104,7 +104,7 @@ def create_queues(site: Site) -> dict[str, Queue]:
 
 @dataclass
 class DemoAgent:
-    user: object
+    user: User
     counter: Counter
     busy_until: datetime | None = None
     ticket: Ticket | None = None
@@ -165,7 +165,7 @@ def arrive(queues: dict[str, Queue], rng: random.Random) -> int:
 
 
 def serve(agent: DemoAgent, moment: datetime, rng: random.Random, last_minutes: bool) -> None:
-    if agent.ticket is not None and moment >= agent.busy_until:
+    if agent.ticket is not None and agent.busy_until and moment >= agent.busy_until:
         services.close_ticket(ticket=agent.ticket, by=agent.actor)
         agent.ticket = None
     if agent.ticket is not None or last_minutes:

@@ -38,7 +38,8 @@ def unsubscribe(subscriber: Subscriber) -> None:
 
 def publish(name: str, **data: Any) -> None:
     """Queue the event for after the current transaction commits (dropped on rollback)."""
-    event = DomainEvent(name=name, schema_name=connection.schema_name, data=data)
+    schema_name = getattr(connection, "schema_name", "public")
+    event = DomainEvent(name=name, schema_name=schema_name, data=data)
     transaction.on_commit(lambda: broadcast(event))
 
 

@@ -1,7 +1,9 @@
 """Reads of the engine: stats, positions, estimates, history. Nothing here writes."""
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import (
     Avg,
@@ -85,7 +87,7 @@ def queue_stats(queues) -> dict:
     return {queue.pk: stats_of(queue, found.get(queue.pk), now) for queue in queues}
 
 
-def stats_of(queue: Queue, row: dict | None, now: datetime) -> QueueStats:
+def stats_of(queue: Queue, row: Mapping[str, Any] | None, now: datetime) -> QueueStats:
     stats = QueueStats(queue_id=str(queue.pk), queue_name=queue.name, status=queue.status)
     if row is None:
         return stats
