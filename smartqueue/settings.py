@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from django.conf.locale import LANG_INFO
+
 from smartqueue.env import (
     database_from_url,
     embedded_database_url,
@@ -38,10 +40,12 @@ SHARED_APPS = [
     "crispy_bootstrap5",
     "huey.contrib.djhuey",
     "smartqueue.api",
+    "smartqueue.live",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "smartqueue.queues",
+    "smartqueue.devices",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -143,6 +147,8 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# Django ships no Wolof: declare it so language menus and {% get_language_info %} know it.
+LANG_INFO["wo"] = {"bidi": False, "code": "wo", "name": "Wolof", "name_local": "Wolof"}
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English"), ("wo", "Wolof")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

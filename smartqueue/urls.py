@@ -2,6 +2,9 @@ from django.urls import include, path
 
 from smartqueue.accounts import views as account_views
 from smartqueue.api import views as api_views
+from smartqueue.devices import views as device_views
+from smartqueue.queues import ticket_views
+from smartqueue.queues import views as queue_views
 
 api_patterns = [
     path("health/", api_views.health, name="api_health"),
@@ -13,6 +16,18 @@ api_patterns = [
 
 tenant_patterns = [
     path("", account_views.tenant_home, name="tenant_home"),
+    path("counter/", queue_views.counter_page, name="counter"),
+    path("counter/<str:action>/", queue_views.counter_action, name="counter_action"),
+    path("ticket/<str:ticket_id>/", ticket_views.ticket_page, name="ticket"),
+    path("ticket/<str:ticket_id>/cancel/", ticket_views.cancel_ticket, name="ticket_cancel"),
+    path("display/<str:secret>/", device_views.display_page, name="display"),
+    path(
+        "display/<str:secret>/heartbeat/",
+        device_views.display_heartbeat,
+        name="display_heartbeat",
+    ),
+    path("kiosk/<str:secret>/", device_views.kiosk_page, name="kiosk"),
+    path("kiosk/<str:secret>/ticket/", device_views.kiosk_ticket, name="kiosk_ticket"),
 ]
 
 urlpatterns = [

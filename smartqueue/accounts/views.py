@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 
 from smartqueue.accounts.decorators import member_required
 from smartqueue.accounts.models import Membership
+from smartqueue.devices.models import Display, Kiosk
 from smartqueue.queues.models import Site
 
 
@@ -22,6 +23,8 @@ def home(request):
 @member_required()
 def tenant_home(request):
     sites = Site.objects.filter(is_active=True).order_by("name")
-    return render(
-        request, "accounts/tenant_home.html", {"membership": request.membership, "sites": sites}
-    )
+    context = {"membership": request.membership, "sites": sites}
+    if request.membership.role != "agent":  # device links are secrets: managers hand them out
+        context["displays"] = Display.objects.select_related("site")
+        context["kiosks"] = Kiosk.objects.select_related("site")
+    return render(request, "accounts/tenant_home.html", context)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from smartqueue.accounts.models import Membership, Role, User
+from smartqueue.devices.models import Display, Kiosk
 from smartqueue.errors import DomainError
 from smartqueue.queues import clock, services
 from smartqueue.queues.history import Actor
@@ -82,6 +83,8 @@ def load_demo_data(tenant, *, seed: int = 221, until: datetime | None = None) ->
                 notify_sms=True,
                 notify_whatsapp=True,
             )
+        Display.objects.create(site=site, name="Écran de la salle d'attente")
+        Kiosk.objects.create(site=site, name="Borne de l'entrée")
         count = play_morning(queues, agents, random.Random(seed), until or timezone.now())
     yield f"Site « {site.name} » avec {len(queues)} files et {len(agents)} guichets."
     for agent in agents:

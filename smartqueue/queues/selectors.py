@@ -128,3 +128,46 @@ def ticket_history(ticket: Ticket) -> list[TicketEvent]:
         .select_related("queue", "counter")
         .order_by("at", "id")
     )
+
+
+WAITING_SHOWN = 50
+
+
+@dataclass
+class WaitingList:
+    queue: Queue
+    tickets: list[Ticket]
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.tickets)
+
+
+def waiting_lists(queues: list[Queue], limit: int = WAITING_SHOWN) -> list[WaitingList]:
+    """The first tickets of each queue in calling order: one query per queue, whatever the
+    number waiting, plus one for the counts."""
+    queues = list(queues)
+    counts = dict(
+        Ticket.objects.filter(queue__in=queues, status=Status.WAITING)
+        .values("queue_id")
+        .annotate(n=Count("id"))
+        .values_list("queue_id", "n")
+    )
+    return [
+        WaitingList(
+            queue=queue,
+            tickets=list(waiting_in_order(queue).select_related("customer")[:limit]),
+            count=counts.get(queue.pk, 0),
+        )
+        for queue in queues
+    ]
+
+
+def latest_leg(ticket: Ticket) -> Ticket:
+    """A customer's link keeps working after transfers: follow them to the current leg."""
+    while True:
+        following = Ticket.objects.filter(transferred_from=ticket).select_related("queue").first()
+        if following is None:
+            return ticket
+        ticket = following

@@ -59,6 +59,8 @@ def create_ticket(
         queue = lock_queue(queue)
         if queue.status != Queue.Status.ACTIVE:
             raise DomainError(f"La file « {queue.name} » ne prend pas de nouveaux tickets.")
+        phone = customer_phone or (customer.phone if customer else "")
+        refuse_second_waiting_ticket(queue, phone)
         now = clock.now()
         day = business_day(queue, now)
         ticket = Ticket.objects.create(
@@ -67,7 +69,7 @@ def create_ticket(
             business_day=day,
             customer=customer,
             customer_name=customer_name or (str(customer) if customer else ""),
-            customer_phone=customer_phone or (customer.phone if customer else ""),
+            customer_phone=phone,
             channel=channel,
             priority=priority,
             created_at=now,
@@ -76,6 +78,16 @@ def create_ticket(
         record(ticket, Kind.CREATED, by=by)
         publish_ticket("ticket.created", ticket)
     return ticket
+
+
+def refuse_second_waiting_ticket(queue: Queue, phone: str) -> None:
+    """One phone number holds at most one waiting ticket per queue (checked under the queue's
+    lock, so two kiosks cannot both pass)."""
+    if not phone:
+        return
+    held = Ticket.objects.filter(queue=queue, customer_phone=phone, status=Status.WAITING).first()
+    if held is not None:
+        raise DomainError(f"Ce numéro a déjà le ticket {held.number} en attente dans cette file.")
 
 
 def lock_queue(queue: Queue) -> Queue:
@@ -162,7 +174,10 @@ def claim(queue: Queue, *, counter: Counter, by: Actor) -> Ticket | None:
             [Status.CALLED, by.user_id, counter.pk, now, now, *params, Status.WAITING],
         )
     )
-    return claimed[0] if claimed else None
+    if not claimed:
+        return None
+    claimed[0].queue = queue  # already loaded: events and callers need its site and service
+    return claimed[0]
 
 
 def note_passed_over(counter: Counter, *, chosen: Queue, others: list[Queue]) -> None:
@@ -495,6 +510,8 @@ def publish_ticket(name: str, ticket: Ticket, **extra) -> None:
         number=ticket.number,
         status=ticket.status,
         queue_id=str(ticket.queue_id),
+        site_id=str(ticket.queue.site_id),
         counter_id=str(ticket.counter_id) if ticket.counter_id else None,
+        recall_count=ticket.recall_count,
         **extra,
     )

@@ -1,6 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django_tenants.utils import schema_context
 
+from smartqueue.devices.models import Display, Kiosk
 from smartqueue.queues.demo import AGENT_PASSWORD, MANAGER_PASSWORD, load_demo_data
 from smartqueue.tenants.models import Tenant
 from smartqueue.tenants.services import create_tenant
@@ -28,4 +30,20 @@ class Command(BaseCommand):
         self.stdout.write(f"  API (santé)    {url}/api/v1/health/")
         self.stdout.write(f"  Admin          {DEMO['admin_email']} / {DEMO_ADMIN_PASSWORD}")
         self.stdout.write(f"  Manager        manager@demo-bank.com / {MANAGER_PASSWORD}")
-        self.stdout.write(f"  Agents         agent1@demo-bank.com … agent3 / {AGENT_PASSWORD}\n")
+        self.stdout.write(f"  Agents         agent1@demo-bank.com … agent3 / {AGENT_PASSWORD}")
+        for label, link in device_links(url):
+            self.stdout.write(f"  {label:<14} {link}")
+        self.stdout.write("")
+
+
+def device_links(url: str) -> list[tuple[str, str]]:
+    """The demo's lobby screen and kiosk open with their secret links, no sign-in."""
+    tenant = Tenant.objects.get(slug=DEMO["slug"])
+    with schema_context(tenant.schema_name):
+        links = [
+            ("Écran", f"{url}/t/{tenant.slug}/display/{d.secret}/") for d in Display.objects.all()
+        ]
+        links += [
+            ("Borne", f"{url}/t/{tenant.slug}/kiosk/{k.secret}/") for k in Kiosk.objects.all()
+        ]
+    return links

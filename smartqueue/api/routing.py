@@ -1,0 +1,3 @@
+"""JSON WebSockets of seeds/smartqueue-api.md (consumers come with the API issue)."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,124 @@
+"""Lobby display and kiosk pages: opened with the device's secret link, no staff login."""
+
+import segno
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.views.decorators.http import require_POST
+
+from smartqueue.devices.forms import KioskTicketForm
+from smartqueue.devices.models import Display, Kiosk
+from smartqueue.devices.selectors import display_board, open_queues
+from smartqueue.errors import DomainError
+from smartqueue.live.sequence import current_seq
+from smartqueue.queues import services
+from smartqueue.queues.estimates import estimated_wait_seconds, wait_range
+from smartqueue.queues.history import Actor
+from smartqueue.queues.selectors import position_in_queue
+
+DISPLAY = "devices/display.html"
+KIOSK = "devices/kiosk.html"
+KIOSK_BURST_SECONDS = 2  # a double tap must not print two tickets
+KIOSK_PER_MINUTE = 30
+
+
+def device(model, secret: str):
+    found = model.objects.filter(secret=secret, is_active=True).select_related("site").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- display --------------------------------------------------------------------------------
+
+
+def display_page(request, tenant_slug: str, secret: str):
+    display = device(Display, secret)
+    context = {
+        **display_board(display.site),
+        "display": display,
+        "seq": current_seq(connection.schema_name, display.site_id),
+        "ws_url": f"/ws/tenants/{request.tenant.slug}/live/display/{secret}/",
+    }
+    template = f"{DISPLAY}#push" if request.GET.get("fragment") == "board" else DISPLAY
+    with timezone.override(display.site.zone), translation.override(display.language):
+        return render(request, template, context)
+
+
+@require_POST
+def display_heartbeat(request, tenant_slug: str, secret: str):
+    """The page says it is alive; managers see screens that stopped saying so."""
+    display = device(Display, secret)
+    Display.objects.filter(pk=display.pk).update(last_seen_at=timezone.now())
+    return HttpResponse(status=204)
+
+
+# --- kiosk ----------------------------------------------------------------------------------
+
+
+def kiosk_page(request, tenant_slug: str, secret: str):
+    kiosk = device(Kiosk, secret)
+    language = request.GET.get("lang") or kiosk.language
+    context = {
+        "kiosk": kiosk,
+        "queues": open_queues(kiosk.site),
+        "ws_url": f"/ws/tenants/{request.tenant.slug}/live/kiosk/{secret}/",
+        "language": language,
+    }
+    template = f"{KIOSK}#services" if request.GET.get("fragment") == "services" else KIOSK
+    with translation.override(language):
+        return render(request, template, context)
+
+
+@require_POST
+def kiosk_ticket(request, tenant_slug: str, secret: str):
+    kiosk = device(Kiosk, secret)
+    language = request.POST.get("lang") or kiosk.language
+    form = KioskTicketForm(request.POST, site=kiosk.site)
+    with translation.override(language):
+        if not form.is_valid():
+            return render(request, f"{KIOSK}#problem", {"form": form}, status=400)
+        if too_fast(kiosk):
+            form.add_error(None, "Un instant, s'il vous plaît… puis touchez de nouveau.")
+            return render(request, f"{KIOSK}#problem", {"form": form}, status=429)
+        try:
+            with transaction.atomic():  # no customer row left behind by a refused ticket
+                ticket = services.create_ticket(
+                    queue=form.cleaned_data["queue"],
+                    channel="kiosk",
+                    customer=form.customer(),
+                    by=Actor.from_request(request, label=f"borne {kiosk.name}"),
+                )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return render(request, f"{KIOSK}#problem", {"form": form}, status=400)
+        return render(request, f"{KIOSK}#ticket", ticket_context(request, kiosk, ticket))
+
+
+def too_fast(kiosk: Kiosk) -> bool:
+    """Slow a kiosk down (a stuck key, a child at play) instead of printing a roll of tickets."""
+    if not cache.add(f"kiosk:{kiosk.pk}:burst", 1, KIOSK_BURST_SECONDS):
+        return True
+    minute = f"kiosk:{kiosk.pk}:minute:{int(timezone.now().timestamp() // 60)}"
+    cache.add(minute, 0, 90)
+    return cache.incr(minute) > KIOSK_PER_MINUTE
+
+
+def ticket_context(request, kiosk: Kiosk, ticket) -> dict:
+    link = request.build_absolute_uri(
+        reverse("ticket", kwargs={"tenant_slug": request.tenant.slug, "ticket_id": ticket.pk})
+    )
+    position = position_in_queue(ticket) or 1
+    with timezone.override(kiosk.site.zone):
+        return {
+            "kiosk": kiosk,
+            "ticket": ticket,
+            "position": position,
+            "wait": wait_range(estimated_wait_seconds(ticket.queue, position)),
+            "link": link,
+            "qr_svg": segno.make(link, error="m").svg_inline(scale=4, dark="#111"),
+            "issued_at": timezone.localtime(ticket.created_at),
+        }

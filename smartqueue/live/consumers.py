@@ -1,0 +1,93 @@
+"""The pages' WebSocket: /ws/tenants/<slug>/live/<kind>/<key>/ → one channel group.
+
+Channels has no tenant middleware: the tenant comes from the path and every database read
+happens in a sync helper that enters the tenant's schema itself (django-tenants#1168)."""
+
+import asyncio
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from smartqueue.accounts.roles import membership_for
+from smartqueue.devices.models import Display, Kiosk
+from smartqueue.ids import as_uuid
+from smartqueue.live.dispatcher import dispatcher
+from smartqueue.live.groups import counter_group, display_group, kiosk_group, queue_tick_group
+from smartqueue.queues.models import Site, Ticket
+from smartqueue.queues.selectors import latest_leg
+from smartqueue.tenants.models import Tenant
+
+NOT_FOUND, FORBIDDEN = 4404, 4403
+
+
+class LivePageConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        dispatcher.remember_loop(asyncio.get_running_loop())
+        kwargs = self.scope["url_route"]["kwargs"]
+        group, refusal = await database_sync_to_async(group_for)(
+            kwargs["tenant_slug"], kwargs["kind"], kwargs["key"], self.scope.get("user")
+        )
+        if group is None:
+            await self.close(code=refusal)
+            return
+        self.group = group
+        await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if getattr(self, "group", None):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        pass  # pages talk to the server over HTTP; the socket only listens
+
+    async def live_html(self, message):
+        await self.send(text_data=message["html"])
+
+
+def group_for(slug: str, kind: str, key: str, user) -> tuple[str | None, int]:
+    tenant = Tenant.objects.filter(slug=slug, is_active=True).first()
+    if tenant is None:
+        return None, NOT_FOUND
+    finder = FINDERS.get(kind)
+    if finder is None:
+        return None, NOT_FOUND
+    if kind == "counter" and membership_for(user, tenant) is None:
+        return None, FORBIDDEN
+    with schema_context(tenant.schema_name):
+        return finder(tenant.schema_name, key)
+
+
+def counter_site(schema: str, key: str):
+    site = Site.objects.filter(pk=as_uuid(key)).first() if as_uuid(key) else None
+    return (counter_group(schema, site.pk), 0) if site else (None, NOT_FOUND)
+
+
+def display_site(schema: str, key: str):
+    display = Display.objects.filter(secret=key, is_active=True).first()
+    if display is None:
+        return None, NOT_FOUND
+    Display.objects.filter(pk=display.pk).update(last_seen_at=timezone.now())
+    return display_group(schema, display.site_id), 0
+
+
+def kiosk_site(schema: str, key: str):
+    kiosk = Kiosk.objects.filter(secret=key, is_active=True).first()
+    return (kiosk_group(schema, kiosk.site_id), 0) if kiosk else (None, NOT_FOUND)
+
+
+def ticket_queue(schema: str, key: str):
+    ticket = Ticket.objects.filter(pk=as_uuid(key)).first() if as_uuid(key) else None
+    if ticket is None:
+        return None, NOT_FOUND
+    return queue_tick_group(schema, latest_leg(ticket).queue_id), 0
+
+
+FINDERS = {
+    "counter": counter_site,
+    "display": display_site,
+    "kiosk": kiosk_site,
+    "ticket": ticket_queue,
+}

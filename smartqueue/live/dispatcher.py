@@ -1,0 +1,93 @@
+"""Hands engine events to the pages, off the request: the agent's click never waits for
+rendering, and a burst of events for one site is rendered once.
+
+One thread per process takes events in order, renders each site's fragments once per batch and
+group_sends them. With the in-memory layer the pages live in this process, on daphne's loop
+(remembered by the consumers); with Redis any loop reaches them."""
+
+import asyncio
+import logging
+import queue
+import threading
+import time
+
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.db import connection
+
+from smartqueue.queues.events import DomainEvent
+
+logger = logging.getLogger(__name__)
+
+
+class Dispatcher:
+    def __init__(self) -> None:
+        self._events: queue.Queue[DomainEvent] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._start = threading.Lock()
+        self._own_loop: asyncio.AbstractEventLoop | None = None
+        self.page_loop: asyncio.AbstractEventLoop | None = None
+
+    def submit(self, event: DomainEvent) -> None:
+        if not event.data.get("site_id"):
+            return  # nothing on a page depends on it
+        self._ensure_thread()
+        self._events.put(event)
+
+    def remember_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.page_loop = loop
+
+    def flush(self, timeout: float = 10) -> None:
+        """Wait until every submitted event has been delivered (tests, management commands)."""
+        deadline = time.monotonic() + timeout
+        while self._events.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def _ensure_thread(self) -> None:
+        with self._start:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="live-dispatch", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._events.get()]
+            while True:
+                try:
+                    batch.append(self._events.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                self.deliver(batch)
+            except Exception:  # a page can re-sync; the dispatcher must keep going
+                logger.exception("live delivery failed for %d events", len(batch))
+                connection.close()
+            finally:
+                for _ in batch:
+                    self._events.task_done()
+
+    def deliver(self, batch: list[DomainEvent]) -> None:
+        from smartqueue.live.render import site_messages
+
+        by_site: dict[tuple[str, str], list[DomainEvent]] = {}
+        for event in batch:
+            by_site.setdefault((event.schema_name, event.data["site_id"]), []).append(event)
+        for (schema, site_id), events in by_site.items():
+            for group, html in site_messages(schema, site_id, events):
+                self.send(group, html)
+
+    def send(self, group: str, html: str) -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        message = {"type": "live.html", "html": html}
+        loop = self.page_loop
+        if loop is not None and loop.is_running():
+            asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(10)
+        elif not isinstance(layer, InMemoryChannelLayer):
+            if self._own_loop is None:
+                self._own_loop = asyncio.new_event_loop()
+            self._own_loop.run_until_complete(layer.group_send(group, message))
+        # else: in-memory layer and no page ever connected to this process: nobody to tell.
+
+
+dispatcher = Dispatcher()

@@ -1,0 +1,70 @@
+"""The fragments pushed to pages: rendered once per site per batch of events, from the very
+partials the pages render on load."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from smartqueue.devices.selectors import display_board
+from smartqueue.ids import as_uuid
+from smartqueue.live.groups import counter_group, display_group, kiosk_group, queue_tick_group
+from smartqueue.live.sequence import next_seq
+from smartqueue.queues.events import DomainEvent
+from smartqueue.queues.models import Counter, Queue, Site
+from smartqueue.queues.selectors import waiting_lists
+
+ANNOUNCED = ("ticket.called", "ticket.recalled")
+
+
+def affected_queue_ids(events: list[DomainEvent]) -> list[str]:
+    ids: list[str] = []
+    for event in events:
+        for key in ("queue_id", "from_queue_id"):
+            value = event.data.get(key)
+            if value and value not in ids:
+                ids.append(value)
+    return ids
+
+
+def announcements(events: list[DomainEvent]) -> list[dict]:
+    """What the display says: one entry per call or recall, keyed so a recall is said again."""
+    calls = [event.data for event in events if event.name in ANNOUNCED]
+    ids = {call["counter_id"] for call in calls if call.get("counter_id")}
+    names = dict(Counter.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    return [
+        {
+            **call,
+            "key": f"{call['ticket_id']}:{call.get('recall_count', 0)}",
+            "counter_name": names.get(as_uuid(call.get("counter_id")), ""),
+        }
+        for call in calls
+    ]
+
+
+def site_messages(schema: str, site_id: str, events: list[DomainEvent]) -> list[tuple[str, str]]:
+    with schema_context(schema):
+        site = Site.objects.filter(pk=site_id).first()
+        if site is None:
+            return []
+        seq = next_seq(schema, site_id)
+        return render_messages(schema, site, seq, events)
+
+
+def render_messages(schema: str, site: Site, seq: int, events) -> list[tuple[str, str]]:
+    site_id = str(site.pk)
+    with timezone.override(site.zone):
+        queue_ids = affected_queue_ids(events)
+        queues = list(Queue.objects.filter(pk__in=queue_ids, site=site).select_related("service"))
+        board = render_to_string(
+            "devices/display.html#push",
+            {**display_board(site), "seq": seq, "announcements": announcements(events)},
+        )
+        lists = render_to_string(
+            "queues/counter.html#push", {"waiting_lists": waiting_lists(queues), "seq": seq}
+        )
+    tick = render_to_string("live/tick.html", {"seq": seq})
+    messages = [(display_group(schema, site_id), board), (counter_group(schema, site_id), lists)]
+    messages += [(queue_tick_group(schema, queue_id), tick) for queue_id in queue_ids]
+    if any(event.name == "queue.status_updated" for event in events):
+        messages.append((kiosk_group(schema, site_id), tick))
+    return messages

@@ -1,0 +1,61 @@
+"""The customer's ticket page (from the QR code or SMS link): no login, the id is the secret."""
+
+from django.db import connection
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from smartqueue.errors import DomainError
+from smartqueue.ids import as_uuid
+from smartqueue.queues import services
+from smartqueue.queues.estimates import estimated_wait_seconds, wait_range
+from smartqueue.queues.history import Actor
+from smartqueue.queues.models import Ticket
+from smartqueue.queues.selectors import latest_leg, position_in_queue
+
+TEMPLATE = "queues/ticket.html"
+
+
+def find_ticket(ticket_id: str) -> Ticket:
+    pk = as_uuid(ticket_id)
+    if pk is None:
+        raise Http404
+    return get_object_or_404(Ticket.objects.select_related("queue__site"), pk=pk)
+
+
+def ticket_context(first: Ticket, *, error: str = "") -> dict:
+    leg = latest_leg(first)
+    position = position_in_queue(leg)
+    return {
+        "ws_url": f"/ws/tenants/{connection.tenant.slug}/live/ticket/{first.pk}/",
+        "first": first,
+        "ticket": leg,
+        "position": position,
+        "wait": wait_range(estimated_wait_seconds(leg.queue, position)) if position else "",
+        "error": error,
+    }
+
+
+def ticket_page(request, tenant_slug: str, ticket_id: str):
+    context = ticket_context(find_ticket(ticket_id))
+    with timezone.override(context["ticket"].queue.site.zone):
+        if request.htmx and request.GET.get("fragment") == "status":
+            response = render(request, f"{TEMPLATE}#status", context)
+            if request.GET.get("leg") not in (None, str(context["ticket"].pk)):
+                response["HX-Refresh"] = "true"  # transferred: reload to follow the new queue
+            return response
+        return render(request, TEMPLATE, context)
+
+
+@require_POST
+def cancel_ticket(request, tenant_slug: str, ticket_id: str):
+    first = find_ticket(ticket_id)
+    error = ""
+    try:
+        services.cancel_ticket(
+            ticket=latest_leg(first), by=Actor.from_request(request, label="client")
+        )
+    except DomainError as problem:
+        error = problem.message
+    return render(request, f"{TEMPLATE}#status", ticket_context(first, error=error))

@@ -1,0 +1,126 @@
+// Lobby display: every new call (and every recall) blinks, chimes and is spoken, one after the
+// other, never overlapping. Browsers refuse sound before a user gesture: then one tap on
+// "Activer le son" unlocks it, and what was queued meanwhile is played.
+(function () {
+  "use strict";
+  const body = document.body;
+  const voices = { fr: "fr-FR", en: "en-GB", wo: "fr-FR" }; // no browser speaks Wolof: French
+  const speechLang = voices[body.dataset.language] || "fr-FR";
+  const enableButton = document.getElementById("enable-sound");
+  const pending = [];
+  const seen = new Set();
+  let playing = false;
+  let audio = null;
+  // Read by tests and by whoever debugs a screen from its console.
+  const log = (window.smartqueueAnnouncements = { queued: [], spoken: [] });
+
+  function audioContext() {
+    if (!audio) {
+      const Context = window.AudioContext || window.webkitAudioContext;
+      audio = Context ? new Context() : null;
+    }
+    return audio;
+  }
+
+  function soundAllowed() {
+    const context = audioContext();
+    return !context || context.state === "running";
+  }
+
+  function askForTap() {
+    enableButton.hidden = false;
+  }
+
+  enableButton.addEventListener("click", function () {
+    const context = audioContext();
+    (context ? context.resume() : Promise.resolve()).then(function () {
+      enableButton.hidden = true;
+      playQueue();
+    });
+  });
+
+  function chime() {
+    const context = audioContext();
+    if (!context) return Promise.resolve();
+    [660, 880].forEach(function (frequency, index) {
+      const start = context.currentTime + index * 0.3;
+      const tone = context.createOscillator();
+      const gain = context.createGain();
+      tone.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.0001, start);
+      gain.gain.exponentialRampToValueAtTime(0.4, start + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.28);
+      tone.connect(gain).connect(context.destination);
+      tone.start(start);
+      tone.stop(start + 0.3);
+    });
+    return new Promise(function (resolve) { setTimeout(resolve, 700); });
+  }
+
+  function sentence(item) {
+    const match = /^([A-Z]+)0*(\d+)$/.exec(item.number);
+    const spoken = match ? match[1] + " " + match[2] : item.number;
+    return body.dataset.ticketWord + " " + spoken + ", " + (item.counter || "");
+  }
+
+  function speak(item) {
+    if (!("speechSynthesis" in window)) return Promise.resolve();
+    return new Promise(function (resolve) {
+      const utterance = new SpeechSynthesisUtterance(sentence(item));
+      utterance.lang = speechLang;
+      utterance.rate = 0.9;
+      const done = function () { clearTimeout(timer); resolve(); };
+      const timer = setTimeout(done, 10000); // a voice that never ends must not block the queue
+      utterance.onend = done;
+      utterance.onerror = done;
+      window.speechSynthesis.speak(utterance);
+    });
+  }
+
+  async function playQueue() {
+    if (playing) return;
+    if (!soundAllowed()) {
+      askForTap();
+      return;
+    }
+    playing = true;
+    while (pending.length) {
+      const item = pending.shift();
+      try {
+        await chime();
+        await speak(item);
+      } catch (error) {
+        console.warn("announcement failed", error);
+      }
+      log.spoken.push(item.key);
+    }
+    playing = false;
+  }
+
+  function collect() {
+    document.querySelectorAll("#announce-queue [data-announce]").forEach(function (element) {
+      const key = element.dataset.announce;
+      element.remove();
+      if (seen.has(key)) return; // the same call delivered twice is said once
+      seen.add(key);
+      pending.push({ key: key, number: element.dataset.number, counter: element.dataset.counter });
+      log.queued.push(key);
+    });
+    playQueue();
+  }
+
+  body.addEventListener("htmx:wsAfterMessage", collect);
+
+  // Try to start the sound at once: kiosk-mode browsers allow it, others need the tap.
+  const context = audioContext();
+  if (context && context.state !== "running") {
+    context.resume().catch(function () {});
+    setTimeout(function () { if (!soundAllowed()) askForTap(); }, 1000);
+  }
+
+  const clock = document.getElementById("clock");
+  const format = new Intl.DateTimeFormat(body.dataset.language || "fr", {
+    hour: "2-digit", minute: "2-digit", timeZone: body.dataset.timezone || undefined,
+  });
+  setInterval(function () { clock.textContent = format.format(new Date()); }, 1000);
+})();

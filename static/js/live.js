@@ -1,0 +1,57 @@
+// Live pages: the socket's state, and re-sync over HTTP whenever a message may have been missed.
+// Every pushed message carries the site's sequence number; a gap, or a reconnection, makes the
+// page ask the server for the true state ("live:resync"). Any message fires "live:changed".
+(function () {
+  "use strict";
+  const body = document.body;
+  const badge = document.getElementById("live-status");
+  let lastSeq = readSeq();
+  let wasClosed = false;
+  let gap = false;
+
+  function readSeq() {
+    const element = document.getElementById("live-seq");
+    return element ? Number(element.dataset.seq) : null;
+  }
+
+  function setOnline(online) {
+    if (badge) badge.hidden = online;
+    body.classList.toggle("is-offline", !online);
+  }
+
+  function resync() {
+    htmx.trigger(body, "live:resync");
+  }
+
+  body.addEventListener("htmx:wsOpen", function () {
+    setOnline(true);
+    if (wasClosed) resync();
+    wasClosed = false;
+  });
+  body.addEventListener("htmx:wsClose", function () {
+    setOnline(false);
+    wasClosed = true;
+  });
+  body.addEventListener("htmx:wsError", function () {
+    setOnline(false);
+  });
+  body.addEventListener("htmx:wsBeforeMessage", function (event) {
+    const match = /id="live-seq" data-seq="(\d+)"/.exec(event.detail.message);
+    if (!match) return;
+    const seq = Number(match[1]);
+    if (lastSeq !== null && seq !== lastSeq + 1) gap = true;
+    lastSeq = seq;
+  });
+  body.addEventListener("htmx:wsAfterMessage", function () {
+    if (gap) {
+      gap = false;
+      resync();
+    }
+    htmx.trigger(body, "live:changed");
+  });
+  // A re-sync answer carries the sequence number it was rendered at.
+  body.addEventListener("htmx:afterSettle", function () {
+    const seq = readSeq();
+    if (seq !== null && (lastSeq === null || seq > lastSeq)) lastSeq = seq;
+  });
+})();
