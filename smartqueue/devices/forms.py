@@ -38,8 +38,8 @@ class KioskTicketForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("notify") and not data.get("phone"):
-            self.add_error("phone", "Indiquez un numéro pour recevoir un message.")
+        if not data.get("phone"):
+            data["notify"] = ""  # the channel only matters with a number to send to
         return data
 
     def customer(self) -> Customer | None:

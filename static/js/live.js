@@ -17,6 +17,7 @@
   function setOnline(online) {
     if (badge) badge.hidden = online;
     body.classList.toggle("is-offline", !online);
+    body.dataset.live = online ? "online" : "offline";
   }
 
   function resync() {

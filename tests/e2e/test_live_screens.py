@@ -1,0 +1,174 @@
+"""The four screens together, live: kiosk, lobby display, counter and the customer's phone, in
+several browser contexts at once against daphne."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from playwright.sync_api import Browser, Page, expect
+
+from smartqueue.devices.models import Display, Kiosk
+from smartqueue.queues import services
+from smartqueue.queues.history import Actor
+from smartqueue.queues.models import AgentProfile
+from tests.factories import make_counter, make_queue, make_site, make_user
+
+pytestmark = pytest.mark.e2e
+PHONE = {"width": 390, "height": 800}
+SCRIPT = "<script>window.pwned=1</script>"
+
+
+@pytest.fixture
+def branch(committed):
+    site = make_site(name="Agence Médina")
+    withdrawals = make_queue(site, letter="R")
+    advice = make_queue(site, letter="C")
+    agents = []
+    for number in (1, 2):
+        counter = make_counter(site, [withdrawals, advice], name=f"Guichet {number}")
+        user = make_user(tenant=committed)
+        AgentProfile.objects.create(user_id=user.pk, counter=counter, current_status="available")
+        agents.append(SimpleNamespace(user=user, counter=counter))
+    return SimpleNamespace(
+        site=site,
+        withdrawals=withdrawals,
+        advice=advice,
+        agents=agents,
+        displays=[Display.objects.create(site=site, name=f"Écran {n}") for n in (1, 2)],
+        kiosk=Kiosk.objects.create(site=site, name="Borne"),
+    )
+
+
+def open_page(browser: Browser, url: str, *, user=None, viewport=None) -> Page:
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies["sessionid"]
+        context.add_cookies(
+            [{"name": "sessionid", "value": cookie.value, "domain": "127.0.0.1", "path": "/"}]
+        )
+    page = context.new_page()
+    page.goto(url)
+    expect(page.locator("body[data-live=online]")).to_be_attached(timeout=5000)
+    return page
+
+
+def display_url(server: str, display) -> str:
+    return f"{server}/t/alpha/display/{display.secret}/"
+
+
+def counter_url(server: str) -> str:
+    return f"{server}/t/alpha/counter/"
+
+
+def take_ticket_at_kiosk(kiosk: Page, service_letter_name: str) -> str:
+    kiosk.get_by_role("button", name=service_letter_name).click()
+    kiosk.get_by_test_id("take-ticket").click()
+    expect(kiosk.get_by_test_id("kiosk-number")).to_be_visible()
+    return kiosk.get_by_test_id("kiosk-ticket").get_attribute("data-ticket-url")
+
+
+def test_a_kiosk_ticket_called_at_a_counter_reaches_display_and_phone_within_a_second(
+    browser, live_server_url, branch, shots
+):
+    display = open_page(browser, display_url(live_server_url, branch.displays[0]))
+    kiosk = open_page(browser, f"{live_server_url}/t/alpha/kiosk/{branch.kiosk.secret}/")
+    letter = branch.withdrawals.service.letter
+    expect(display.get_by_test_id(f"display-waiting-{letter}")).to_have_text("0")
+
+    ticket_url = take_ticket_at_kiosk(kiosk, branch.withdrawals.service.name)
+    kiosk.screenshot(path=shots / "kiosk-ticket.png")
+    expect(display.get_by_test_id(f"display-waiting-{letter}")).to_have_text("1", timeout=1000)
+
+    phone = open_page(browser, ticket_url, viewport=PHONE)
+    expect(phone.get_by_test_id("ticket-state")).to_have_text("Position 1")
+    agent = open_page(browser, counter_url(live_server_url), user=branch.agents[0].user)
+    agent.get_by_role("button", name="Appeler le suivant").click()
+
+    expect(agent.get_by_test_id("current-number")).to_have_text("R001", timeout=1000)
+    now_calling = display.get_by_test_id("now-calling")
+    expect(now_calling).to_contain_text("R001", timeout=1000)
+    expect(now_calling).to_contain_text("Guichet 1")
+    display.wait_for_function("window.smartqueueAnnouncements.queued.length === 1", timeout=1000)
+    expect(phone.get_by_test_id("ticket-state")).to_contain_text("Guichet 1", timeout=1000)
+    expect(display.get_by_test_id(f"display-waiting-{letter}")).to_have_text("0")
+    for name, page in (("display", display), ("agent", agent), ("phone", phone)):
+        page.screenshot(path=shots / f"{name}.png")
+
+
+def test_two_agents_calling_at_once_get_different_tickets_and_both_displays_show_both(
+    browser, live_server_url, branch, shots
+):
+    for _ in range(3):
+        services.create_ticket(queue=branch.withdrawals)
+    displays = [open_page(browser, display_url(live_server_url, d)) for d in branch.displays]
+    agents = [
+        open_page(browser, counter_url(live_server_url), user=agent.user) for agent in branch.agents
+    ]
+    for agent in agents:  # both clicks are in flight together
+        agent.evaluate("document.querySelector('[data-shortcut=call]').click()")
+
+    numbers = []
+    for agent in agents:
+        number = agent.get_by_test_id("current-number")
+        expect(number).to_be_visible(timeout=2000)
+        numbers.append(number.inner_text())
+    assert sorted(numbers) == ["R001", "R002"]
+    for display in displays:
+        board = display.locator("#display-board")
+        for number in numbers:
+            expect(board).to_contain_text(number, timeout=1000)
+        display.wait_for_function(
+            "window.smartqueueAnnouncements.queued.length === 2", timeout=1000
+        )
+    displays[0].screenshot(path=shots / "display.png")
+
+
+def test_a_display_survives_a_server_restart_and_shows_the_true_state(
+    browser, own_server, branch, shots
+):
+    display = open_page(browser, display_url(own_server.url, branch.displays[0]))
+    own_server.stop()
+    expect(display.locator("#live-status")).to_be_visible(timeout=10000)
+    display.screenshot(path=shots / "offline.png")
+
+    # Meanwhile the branch goes on (through the engine, as the API or a job would).
+    agent = Actor(user=branch.agents[1].user)
+    services.create_ticket(queue=branch.advice)
+    services.call_next(by=agent)
+
+    own_server.start()
+    expect(display.locator("body[data-live=online]")).to_be_attached(timeout=20000)
+    expect(display.get_by_test_id("now-calling")).to_contain_text("C001", timeout=5000)
+    expect(display.get_by_test_id("now-calling")).to_contain_text("Guichet 2")
+    expect(display.locator("#live-status")).to_be_hidden()
+    display.screenshot(path=shots / "back.png")
+
+
+def test_a_display_link_with_a_wrong_secret_is_404(browser, live_server_url, branch):
+    page = browser.new_page()
+    response = page.goto(f"{live_server_url}/t/alpha/display/not-the-secret/")
+    assert response is not None and response.status == 404
+    response = page.goto(f"{live_server_url}/t/beta/display/{branch.displays[0].secret}/")
+    assert response is not None and response.status == 404  # another tenant's link
+
+
+def test_customer_names_with_markup_are_shown_as_text_on_load_and_live(
+    browser, live_server_url, branch
+):
+    first = services.create_ticket(queue=branch.withdrawals, customer_name=SCRIPT)
+    services.create_ticket(queue=branch.withdrawals, customer_name=SCRIPT + "<b>2</b>")
+    agent = open_page(browser, counter_url(live_server_url), user=branch.agents[0].user)
+    display = open_page(browser, display_url(live_server_url, branch.displays[0]))
+    phone = open_page(browser, f"{live_server_url}/t/alpha/ticket/{first.pk}/", viewport=PHONE)
+    waiting = agent.locator(f"#waiting-{branch.withdrawals.pk}")
+    expect(waiting.get_by_text(SCRIPT, exact=True)).to_be_visible()
+
+    agent.get_by_role("button", name="Appeler le suivant").click()
+    expect(agent.get_by_test_id("current-ticket")).to_contain_text(SCRIPT)
+    # The list below was pushed over the socket after the call: escaped there too.
+    expect(waiting.get_by_test_id("waiting-count")).to_have_text("1", timeout=2000)
+    expect(waiting.get_by_text(SCRIPT + "<b>2</b>")).to_be_visible()
+    for page in (agent, display, phone):
+        assert page.evaluate("window.pwned") is None
