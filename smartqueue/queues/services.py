@@ -450,8 +450,9 @@ def locked(ticket: Ticket) -> Ticket:
 def require_status(ticket: Ticket, allowed, verb: str) -> None:
     allowed = (allowed,) if isinstance(allowed, str) else allowed
     if ticket.status not in allowed:
+        of = "d’" if verb[0] in "aeiouéh" else "de "  # French elision: « d’annuler »
         raise DomainError(
-            f"Impossible de {verb} le ticket {ticket.number} : "
+            f"Impossible {of}{verb} le ticket {ticket.number} : "
             f"il est « {Ticket.Status(ticket.status).label.lower()} »."
         )
 

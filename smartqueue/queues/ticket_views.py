@@ -58,4 +58,6 @@ def cancel_ticket(request, tenant_slug: str, ticket_id: str):
         )
     except DomainError as problem:
         error = problem.message
-    return render(request, f"{TEMPLATE}#status", ticket_context(first, error=error))
+    context = ticket_context(find_ticket(ticket_id), error=error)  # as it is now
+    with timezone.override(context["ticket"].queue.site.zone):
+        return render(request, f"{TEMPLATE}#status", context)

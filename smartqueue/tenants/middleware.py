@@ -19,7 +19,18 @@ class TenantFromPathMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Put back whatever schema the caller had (public in a server; tests keep their tenant).
+        previous = getattr(connection, "tenant", None)
         connection.set_schema_to_public()
+        try:
+            return self.handle(request)
+        finally:
+            if previous is not None:
+                connection.set_tenant(previous)
+            else:
+                connection.set_schema_to_public()
+
+    def handle(self, request):
         request.tenant = None
         request.membership = None  # set by the page and API guards once membership is checked
         match = TENANT_PATH.match(request.path_info)
@@ -33,7 +44,4 @@ class TenantFromPathMiddleware:
                 raise Http404("Organisation inconnue")
             request.tenant = tenant
             connection.set_tenant(tenant)
-        try:
-            return self.get_response(request)
-        finally:
-            connection.set_schema_to_public()
+        return self.get_response(request)
