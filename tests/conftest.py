@@ -16,6 +16,12 @@ from tests.factories import wipe_tenant_data
 PASSWORD = "Secret-pass-2026"
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright keeps an event loop in the main thread once started,
+    and Django's async_to_sync (the health check, socket tests) refuses to run beside it."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_test_environment, django_db_blocker):
     """Always the test database, even for a run of only threaded or browser tests (pytest-django
