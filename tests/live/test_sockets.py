@@ -77,3 +77,23 @@ def test_a_call_pushes_the_board_with_the_announcement_and_the_next_sequence(bra
     assert 'data-announce="' in message and 'data-number="R001"' in message
     assert 'id="live-seq" data-seq="' in message
     assert "<b>Awa</b>" not in message  # names are not on the display, and never raw
+
+
+def test_a_recall_is_announced_again_with_a_new_key(branch, tenants):
+    queue, counter, display = branch
+    agent = make_agent(counter)
+    services.create_ticket(queue=queue)
+    ticket = services.call_next(by=agent)
+    dispatcher.flush()
+
+    async def scenario():
+        path = f"/ws/tenants/alpha/live/display/{display.secret}/"
+        communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
+        assert (await communicator.connect(timeout=5))[0]
+        await database_sync_to_async(services.recall)(ticket=ticket, by=agent)
+        message = await communicator.receive_from(timeout=5)
+        await communicator.disconnect()
+        return message
+
+    message = async_to_sync(scenario)()
+    assert f'data-announce="{ticket.pk}:1"' in message
