@@ -97,12 +97,20 @@
     playing = false;
   }
 
+  // The screen runs for weeks: keep only recent keys and log lines.
+  function remember(key) {
+    seen.add(key);
+    if (seen.size > 500) seen.delete(seen.values().next().value);
+    if (log.queued.length > 200) log.queued.splice(0, 100);
+    if (log.spoken.length > 200) log.spoken.splice(0, 100);
+  }
+
   function collect() {
     document.querySelectorAll("#announce-queue [data-announce]").forEach(function (element) {
       const key = element.dataset.announce;
       element.remove();
       if (seen.has(key)) return; // the same call delivered twice is said once
-      seen.add(key);
+      remember(key);
       pending.push({ key: key, number: element.dataset.number, counter: element.dataset.counter });
       log.queued.push(key);
     });
