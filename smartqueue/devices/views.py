@@ -2,7 +2,7 @@
 
 import segno
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -40,7 +40,7 @@ def display_page(request, tenant_slug: str, secret: str):
     context = {
         **display_board(display.site),
         "display": display,
-        "seq": current_seq(connection.schema_name, display.site_id),
+        "seq": current_seq(request.tenant.schema_name, display.site_id),
         "ws_url": f"/ws/tenants/{request.tenant.slug}/live/display/{secret}/",
     }
     template = f"{DISPLAY}#push" if request.GET.get("fragment") == "board" else DISPLAY

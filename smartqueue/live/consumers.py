@@ -61,7 +61,8 @@ def group_for(slug: str, kind: str, key: str, user) -> tuple[str | None, int]:
 
 
 def counter_site(schema: str, key: str):
-    site = Site.objects.filter(pk=as_uuid(key)).first() if as_uuid(key) else None
+    pk = as_uuid(key)
+    site = Site.objects.filter(pk=pk).first() if pk else None
     return (counter_group(schema, site.pk), 0) if site else (None, NOT_FOUND)
 
 
@@ -79,7 +80,8 @@ def kiosk_site(schema: str, key: str):
 
 
 def ticket_queue(schema: str, key: str):
-    ticket = Ticket.objects.filter(pk=as_uuid(key)).first() if as_uuid(key) else None
+    pk = as_uuid(key)
+    ticket = Ticket.objects.filter(pk=pk).first() if pk else None
     if ticket is None:
         return None, NOT_FOUND
     return queue_tick_group(schema, latest_leg(ticket).queue_id), 0

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from smartqueue.devices.selectors import display_board
-from smartqueue.ids import as_uuid
 from smartqueue.live.groups import counter_group, display_group, kiosk_group, queue_tick_group
 from smartqueue.live.sequence import next_seq
 from smartqueue.queues.events import DomainEvent
@@ -30,12 +29,13 @@ def announcements(events: list[DomainEvent]) -> list[dict]:
     """What the display says: one entry per call or recall, keyed so a recall is said again."""
     calls = [event.data for event in events if event.name in ANNOUNCED]
     ids = {call["counter_id"] for call in calls if call.get("counter_id")}
-    names = dict(Counter.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    counters = Counter.objects.filter(pk__in=ids) if ids else Counter.objects.none()
+    names = {str(pk): name for pk, name in counters.values_list("pk", "name")}
     return [
         {
             **call,
             "key": f"{call['ticket_id']}:{call.get('recall_count', 0)}",
-            "counter_name": names.get(as_uuid(call.get("counter_id")), ""),
+            "counter_name": names.get(call.get("counter_id") or "", ""),
         }
         for call in calls
     ]
@@ -63,7 +63,10 @@ def render_messages(schema: str, site: Site, seq: int, events) -> list[tuple[str
             "queues/counter.html#push", {"waiting_lists": waiting_lists(queues), "seq": seq}
         )
     tick = render_to_string("live/tick.html", {"seq": seq})
-    messages = [(display_group(schema, site_id), board), (counter_group(schema, site_id), lists)]
+    messages: list[tuple[str, str]] = [
+        (display_group(schema, site_id), board),
+        (counter_group(schema, site_id), lists),
+    ]
     messages += [(queue_tick_group(schema, queue_id), tick) for queue_id in queue_ids]
     if any(event.name == "queue.status_updated" for event in events):
         messages.append((kiosk_group(schema, site_id), tick))

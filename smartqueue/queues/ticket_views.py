@@ -1,6 +1,5 @@
 """The customer's ticket page (from the QR code or SMS link): no login, the id is the secret."""
 
-from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -24,11 +23,11 @@ def find_ticket(ticket_id: str) -> Ticket:
     return get_object_or_404(Ticket.objects.select_related("queue__site"), pk=pk)
 
 
-def ticket_context(first: Ticket, *, error: str = "") -> dict:
+def ticket_context(request, first: Ticket, *, error: str = "") -> dict:
     leg = latest_leg(first)
     position = position_in_queue(leg)
     return {
-        "ws_url": f"/ws/tenants/{connection.tenant.slug}/live/ticket/{first.pk}/",
+        "ws_url": f"/ws/tenants/{request.tenant.slug}/live/ticket/{first.pk}/",
         "first": first,
         "ticket": leg,
         "position": position,
@@ -38,7 +37,7 @@ def ticket_context(first: Ticket, *, error: str = "") -> dict:
 
 
 def ticket_page(request, tenant_slug: str, ticket_id: str):
-    context = ticket_context(find_ticket(ticket_id))
+    context = ticket_context(request, find_ticket(ticket_id))
     with timezone.override(context["ticket"].queue.site.zone):
         if request.htmx and request.GET.get("fragment") == "status":
             response = render(request, f"{TEMPLATE}#status", context)
@@ -58,6 +57,6 @@ def cancel_ticket(request, tenant_slug: str, ticket_id: str):
         )
     except DomainError as problem:
         error = problem.message
-    context = ticket_context(find_ticket(ticket_id), error=error)  # as it is now
+    context = ticket_context(request, find_ticket(ticket_id), error=error)  # as it is now
     with timezone.override(context["ticket"].queue.site.zone):
         return render(request, f"{TEMPLATE}#status", context)
