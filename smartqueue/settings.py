@@ -41,6 +41,7 @@ SHARED_APPS = [
     "huey.contrib.djhuey",
     "smartqueue.api",
     "smartqueue.live",
+    "smartqueue.dashboard",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from smartqueue.accounts import views as account_views
 from smartqueue.api import views as api_views
+from smartqueue.dashboard import views as dashboard_views
 from smartqueue.devices import views as device_views
 from smartqueue.queues import ticket_views
 from smartqueue.queues import views as queue_views
@@ -16,6 +17,7 @@ api_patterns = [
 
 tenant_patterns = [
     path("", account_views.tenant_home, name="tenant_home"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("counter/", queue_views.counter_page, name="counter"),
     path("counter/<str:action>/", queue_views.counter_action, name="counter_action"),
     path("ticket/<str:ticket_id>/", ticket_views.ticket_page, name="ticket"),
