@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from smartqueue.accounts import views as account_views
 from smartqueue.api import views as api_views
+from smartqueue.dashboard import settings_views
 from smartqueue.dashboard import views as dashboard_views
 from smartqueue.devices import views as device_views
 from smartqueue.queues import ticket_views
@@ -18,6 +19,22 @@ api_patterns = [
 tenant_patterns = [
     path("", account_views.tenant_home, name="tenant_home"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("settings/<str:section>/", settings_views.settings_list, name="settings_list"),
+    path("settings/<str:section>/new/", settings_views.settings_edit, name="settings_create"),
+    path("settings/<str:section>/<str:pk>/", settings_views.settings_edit, name="settings_edit"),
+    path(
+        "settings/queues/<str:pk>/status/",
+        settings_views.queue_status,
+        name="settings_queue_status",
+    ),
+    path(
+        "settings/<str:section>/<str:pk>/secret/",
+        settings_views.new_device_secret,
+        name="settings_device_secret",
+    ),
+    path(
+        "settings/<str:section>/<str:pk>/link/", settings_views.device_qr, name="settings_device_qr"
+    ),
     path("counter/", queue_views.counter_page, name="counter"),
     path("counter/<str:action>/", queue_views.counter_action, name="counter_action"),
     path("ticket/<str:ticket_id>/", ticket_views.ticket_page, name="ticket"),

@@ -1,0 +1,169 @@
+"""Settings pages for managers and admins: one list and one form per kind of thing, each change
+audited. Queue status and device secrets have their own buttons."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import segno
+from django.contrib import messages
+from django.forms import model_to_dict
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from smartqueue.accounts.decorators import member_required
+from smartqueue.accounts.models import Role
+from smartqueue.dashboard import forms
+from smartqueue.devices.models import Display, Kiosk, new_secret
+from smartqueue.errors import DomainError
+from smartqueue.ids import as_uuid
+from smartqueue.queues import services
+from smartqueue.queues.history import Actor, audit
+from smartqueue.queues.models import Counter, Queue
+
+ONLINE_WITHIN = timedelta(minutes=2)
+MANAGERS = (Role.ADMIN, Role.MANAGER)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    form: type
+    related: tuple[str, ...] = ()
+
+    @property
+    def model(self):
+        return self.form._meta.model
+
+
+SECTIONS = {
+    "sites": Section("Sites", forms.SiteForm),
+    "services": Section("Services", forms.ServiceForm),
+    "queues": Section("Files d'attente", forms.QueueForm, ("site", "service")),
+    "counters": Section("Guichets", forms.CounterForm, ("site",)),
+    "displays": Section("Écrans", forms.DisplayForm, ("site",)),
+    "kiosks": Section("Bornes", forms.KioskForm, ("site",)),
+}
+
+
+def section_of(name: str) -> Section:
+    if name not in SECTIONS:
+        raise Http404
+    return SECTIONS[name]
+
+
+@member_required(*MANAGERS)
+def settings_list(request, section: str):
+    chosen = section_of(section)
+    items = chosen.model.objects.select_related(*chosen.related)
+    if chosen.model is Counter:
+        items = items.prefetch_related("queues")
+    context = {
+        "sections": SECTIONS,
+        "section": section,
+        "chosen": chosen,
+        "items": items,
+        "devices": section in ("displays", "kiosks"),
+        "online_since": timezone.now() - ONLINE_WITHIN,
+    }
+    return render(request, "dashboard/settings_list.html", context)
+
+
+@member_required(*MANAGERS)
+def settings_edit(request, section: str, pk: str | None = None):
+    chosen = section_of(section)
+    instance = get_object_or_404(chosen.model, pk=as_uuid(pk)) if pk else None
+    before = model_to_dict(instance) if instance else {}
+    form = chosen.form(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        action = f"{chosen.model._meta.model_name}.{'updated' if instance else 'created'}"
+        audit(
+            by=Actor.from_request(request),
+            action=action,
+            obj=saved,
+            before=plain(before),
+            after=plain(model_to_dict(saved)),
+        )
+        messages.success(request, f"« {saved} » enregistré.")
+        return redirect("settings_list", tenant_slug=request.tenant.slug, section=section)
+    context = {
+        "sections": SECTIONS,
+        "section": section,
+        "chosen": chosen,
+        "form": form,
+        "instance": instance,
+    }
+    return render(request, "dashboard/settings_form.html", context)
+
+
+def plain(values: dict) -> dict:
+    """JSON-safe values for the audit log (ids and dates as text, related sets as id lists)."""
+    return {
+        key: [str(getattr(v, "pk", v)) for v in value]
+        if isinstance(value, list | tuple)
+        else value
+        if value is None or isinstance(value, bool | int | float | str)
+        else str(value)
+        for key, value in values.items()
+    }
+
+
+@require_POST
+@member_required(*MANAGERS)
+def queue_status(request, pk: str):
+    queue = get_object_or_404(Queue, pk=as_uuid(pk))
+    try:
+        services.set_queue_status(
+            queue=queue, status=request.POST.get("status", ""), by=Actor.from_request(request)
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("settings_list", tenant_slug=request.tenant.slug, section="queues")
+
+
+@require_POST
+@member_required(*MANAGERS)
+def new_device_secret(request, section: str, pk: str):
+    """A leaked link stops working at once: the device must be opened with the new one."""
+    model = {"displays": Display, "kiosks": Kiosk}.get(section)
+    if model is None:
+        raise Http404
+    device = get_object_or_404(model, pk=as_uuid(pk))
+    device.secret = new_secret()
+    device.save(update_fields=["secret"])
+    audit(
+        by=Actor.from_request(request),
+        action=f"{section[:-1]}.secret_renewed",
+        obj=device,
+        before={},
+        after={},
+    )
+    messages.success(request, f"Nouveau lien pour « {device} » : l'ancien ne fonctionne plus.")
+    return redirect("settings_list", tenant_slug=request.tenant.slug, section=section)
+
+
+def device_link(request, section: str, device) -> str:
+    name = "display" if section == "displays" else "kiosk"
+    path = reverse(name, kwargs={"tenant_slug": request.tenant.slug, "secret": device.secret})
+    return request.build_absolute_uri(path)
+
+
+@member_required(*MANAGERS)
+def device_qr(request, section: str, pk: str):
+    """The device link as a QR code, to open it on the screen or kiosk without typing."""
+    model = {"displays": Display, "kiosks": Kiosk}.get(section)
+    if model is None:
+        raise Http404
+    device = get_object_or_404(model, pk=as_uuid(pk))
+    link = device_link(request, section, device)
+    context = {
+        "device": device,
+        "link": link,
+        "qr_svg": segno.make(link, error="m").svg_inline(scale=5),
+        "sections": SECTIONS,
+        "section": section,
+    }
+    return render(request, "dashboard/device_link.html", context)
