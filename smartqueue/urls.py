@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from smartqueue.accounts import views as account_views
 from smartqueue.api import views as api_views
-from smartqueue.dashboard import settings_views
+from smartqueue.dashboard import audit_views, settings_views
 from smartqueue.dashboard import views as dashboard_views
 from smartqueue.devices import views as device_views
 from smartqueue.queues import ticket_views
@@ -19,6 +19,7 @@ api_patterns = [
 tenant_patterns = [
     path("", account_views.tenant_home, name="tenant_home"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("audit/", audit_views.audit_trail, name="audit"),
     path("settings/<str:section>/", settings_views.settings_list, name="settings_list"),
     path("settings/<str:section>/new/", settings_views.settings_edit, name="settings_create"),
     path("settings/<str:section>/<str:pk>/", settings_views.settings_edit, name="settings_edit"),

@@ -97,3 +97,19 @@ def test_settings_of_another_tenant_are_out_of_reach(client, alpha, tenants):
     assert client.get("/t/alpha/settings/sites/").status_code == 403
     assert client.get(f"/t/beta/settings/sites/{site.pk}/").status_code == 404
     assert Site.objects.count() == 1
+
+
+def test_the_audit_trail_is_for_admins_and_filters(client, alpha, tenants):
+    from smartqueue.queues import services
+    from smartqueue.queues.history import Actor
+
+    admin = make_user(tenant=tenants.alpha, role=Role.ADMIN)
+    queue = make_queue()
+    services.create_ticket(queue=queue, by=Actor(user=admin, label=admin.email))
+    services.set_queue_status(queue=queue, status="paused", by=Actor(user=admin, label="x@y.z"))
+    client.force_login(make_user(tenant=tenants.alpha, role=Role.MANAGER))
+    assert client.get("/t/alpha/audit/").status_code == 403
+    client.force_login(admin)
+    page = client.get("/t/alpha/audit/?action=queue").content.decode()
+    assert page.count('data-testid="audit-row"') == 1 and "queue.status_updated" in page
+    assert client.get("/t/alpha/audit/?since=garbage&page=zz").status_code == 200
