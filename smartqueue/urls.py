@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from smartqueue.accounts import staff_views
 from smartqueue.accounts import views as account_views
 from smartqueue.api import views as api_views
 from smartqueue.dashboard import audit_views, settings_views
@@ -20,6 +21,8 @@ tenant_patterns = [
     path("", account_views.tenant_home, name="tenant_home"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("audit/", audit_views.audit_trail, name="audit"),
+    path("staff/", staff_views.staff, name="staff"),
+    path("staff/<int:membership_id>/", staff_views.change_member, name="staff_change"),
     path("settings/<str:section>/", settings_views.settings_list, name="settings_list"),
     path("settings/<str:section>/new/", settings_views.settings_edit, name="settings_create"),
     path("settings/<str:section>/<str:pk>/", settings_views.settings_edit, name="settings_edit"),

@@ -36,3 +36,14 @@ def membership_for(user, tenant) -> Membership | None:
 
 def has_scope(membership: Membership | None, scope: str) -> bool:
     return membership is not None and scope in ROLE_SCOPES[membership.role]
+
+
+def roles_granted_by(membership: Membership | None) -> tuple[str, ...]:
+    """Which roles a member may give, change or take away: admins all, managers agents only."""
+    if membership is None:
+        return ()
+    if membership.role == Role.ADMIN:
+        return (Role.ADMIN, Role.MANAGER, Role.AGENT)
+    if membership.role == Role.MANAGER:
+        return (Role.AGENT,)
+    return ()
