@@ -1,0 +1,167 @@
+"""Engine latency under concurrent clients: `manage.py benchmark_engine [--clients 1,10,50]
+[--tickets 1000] [--tenant bench] [--no-live]`, best with DEBUG=0 (no query log).
+
+In a throwaway organisation, per number of clients (one thread and connection each):
+create-ticket shares `--tickets` creations on one queue; call-next has as many agents, each at
+their own counter, call next and close until the pre-filled queue is empty. Only the engine
+call is timed (not the close). The live dispatcher renders events in-process unless --no-live."""
+
+import statistics
+import threading
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from smartqueue.accounts.models import Membership, Role, User
+from smartqueue.errors import NotFound
+from smartqueue.live.dispatcher import dispatcher
+from smartqueue.queues import events, services
+from smartqueue.queues.history import Actor
+from smartqueue.queues.models import AgentProfile, Counter, CounterQueue, Queue, Service, Site
+from smartqueue.tenants.models import Tenant
+from smartqueue.tenants.services import create_tenant
+
+NAME = "Benchmark engine"
+TICKETS = "queues_ticket, queues_ticketevent, queues_auditlog, queues_queueday"
+SETUP = "queues_agentprofile, queues_counterqueue, queues_counter, queues_queue, queues_service"
+COLUMNS = ("operation", "clients", "ops", "ops/s", "p50 ms", "p99 ms", "queries")
+
+
+class Command(BaseCommand):
+    help = "Measure create_ticket and call_next latency and throughput under concurrency."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--clients", default="1,10,50")
+        parser.add_argument("--tickets", type=int, default=1000)
+        parser.add_argument("--tenant", default="bench")
+        parser.add_argument("--no-live", action="store_true", help="no page rendering")
+
+    def handle(self, *args, clients, tickets, tenant, no_live, **options):
+        counts = [int(n) for n in clients.split(",")]
+        if no_live:
+            events.unsubscribe(dispatcher.submit)
+        tenant = bench_tenant(tenant)
+        connection.set_tenant(tenant)
+        try:
+            queue, agents = prepare(tenant, max(counts))
+            self.line(*COLUMNS)
+            for n in counts:
+                self.line("create-ticket", n, *bench_create(tenant, queue, n, tickets))
+                self.line("call-next", n, *bench_call(tenant, queue, agents[:n], tickets))
+        finally:
+            clean_tickets()
+            connection.set_schema_to_public()
+
+    def line(self, operation, clients, *figures) -> None:
+        cells = [f"{x:.1f}" if isinstance(x, float) else str(x) for x in (clients, *figures)]
+        self.stdout.write(f"{operation:<15}" + "".join(f"{cell:>9}" for cell in cells))
+
+
+def bench_tenant(slug: str) -> Tenant:
+    tenant = Tenant.objects.filter(slug=slug).first()
+    if tenant is not None and tenant.name != NAME:
+        raise CommandError(f"« {slug} » is a real organisation: its data would be wiped.")
+    return tenant or create_tenant(name=NAME, slug=slug, admin_email=f"{slug}@smartqueue.local")
+
+
+def prepare(tenant: Tenant, agents: int) -> tuple[Queue, list[Actor]]:
+    """A fresh site with one queue, and one counter per agent."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {TICKETS}, {SETUP}, queues_site CASCADE")
+    site = Site.objects.create(name="Agence", slug="agence")
+    service = Service.objects.create(name="Retrait", letter="R")
+    queue = Queue.objects.create(site=site, service=service, name="Retrait")
+    return queue, [seat_agent(tenant, queue, i) for i in range(1, agents + 1)]
+
+
+def seat_agent(tenant: Tenant, queue: Queue, i: int) -> Actor:
+    counter = Counter.objects.create(site=queue.site, name=f"Guichet {i}")
+    CounterQueue.objects.create(counter=counter, queue=queue)
+    user, _ = User.objects.get_or_create(email=f"{tenant.slug}-agent-{i}@smartqueue.local")
+    Membership.objects.get_or_create(user=user, tenant=tenant, defaults={"role": Role.AGENT})
+    AgentProfile.objects.create(user_id=user.pk, counter=counter, current_status="available")
+    return Actor(user=user, label=user.email)
+
+
+def clean_tickets() -> None:
+    dispatcher.flush(timeout=300)  # the previous round's pages are rendered first
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {TICKETS} CASCADE")
+
+
+def bench_create(tenant, queue: Queue, clients: int, tickets: int):
+    clean_tickets()
+
+    def create(_):
+        return [timed(services.create_ticket, queue=queue)[1] for _ in range(tickets // clients)]
+
+    run = in_threads(tenant, create, clients)
+    return *figures(run), queries(services.create_ticket, queue=queue)
+
+
+def bench_call(tenant, queue: Queue, agents: list[Actor], tickets: int):
+    clean_tickets()
+    with transaction.atomic():
+        for _ in range(tickets):
+            services.create_ticket(queue=queue)
+    dispatcher.flush(timeout=300)
+
+    def serve(i):
+        timings = []
+        while True:
+            try:
+                ticket, seconds = timed(services.call_next, by=agents[i])
+            except NotFound:
+                return timings
+            timings.append(seconds)
+            services.close_ticket(ticket=ticket, by=agents[i])
+
+    run = in_threads(tenant, serve, len(agents))
+    services.create_ticket(queue=queue)
+    return *figures(run), queries(services.call_next, by=agents[0])
+
+
+def timed(operation, **kwargs):
+    start = time.perf_counter()
+    result = operation(**kwargs)
+    return result, time.perf_counter() - start
+
+
+def figures(run: tuple[list[float], float]) -> tuple[int, float, float, float]:
+    timings, wall = run
+    p99 = statistics.quantiles(timings, n=100, method="inclusive")[98]
+    return len(timings), len(timings) / wall, statistics.median(timings) * 1000, p99 * 1000
+
+
+def queries(operation, **kwargs) -> int:
+    connection.queries_log.clear()  # with DEBUG on, a full log would hide new queries
+    with CaptureQueriesContext(connection) as captured:
+        operation(**kwargs)
+    return len(captured.captured_queries)
+
+
+def in_threads(tenant, work, count: int) -> tuple[list[float], float]:
+    """work(i) in `count` threads with their own connections, released together: all their
+    timings, and the wall time from the release to the end of the last one."""
+    barrier = threading.Barrier(count + 1)
+    results: list[list[float]] = [[] for _ in range(count)]
+
+    def worker(i):
+        connection.set_tenant(tenant)
+        try:
+            connection.ensure_connection()
+            barrier.wait()
+            results[i] = work(i)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return [t for timings in results for t in timings], time.perf_counter() - start
