@@ -17,6 +17,7 @@ from django.db import connection
 from smartqueue.queues.events import DomainEvent
 
 logger = logging.getLogger(__name__)
+BATCH_WINDOW_SECONDS = 0.1
 
 
 class Dispatcher:
@@ -51,6 +52,9 @@ class Dispatcher:
     def _run(self) -> None:
         while True:
             batch = [self._events.get()]
+            # Let a burst gather: one render for all of it, still far within the second a
+            # display has to show a call.
+            time.sleep(BATCH_WINDOW_SECONDS)
             while True:
                 try:
                     batch.append(self._events.get_nowait())

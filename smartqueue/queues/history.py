@@ -3,8 +3,11 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+from psycopg.types.json import Jsonb
+
 from smartqueue.queues import clock
-from smartqueue.queues.models import AuditLog, Ticket, TicketEvent
+from smartqueue.queues.models import AuditLog, Ticket
 
 SNAPSHOT_FIELDS = ("status", "outcome", "queue_id", "agent_id", "counter_id", "priority")
 
@@ -61,15 +64,33 @@ def audit(*, by: Actor, action: str, obj, before: dict, after: dict) -> None:
     )
 
 
+# Both rows in one statement: every step of every ticket writes them, so one round trip less
+# matters (measured: benchmark_engine). Columns are those of TicketEvent and AuditLog.
+RECORD_SQL = """
+WITH step AS (
+    INSERT INTO queues_ticketevent (ticket_id, kind, at, queue_id, counter_id, actor_id, note)
+    VALUES (%s, %s, %s, %s, %s, %s, %s)
+)
+INSERT INTO queues_auditlog
+    (at, actor_id, actor_label, action, object_type, object_id, ip, user_agent, before, after)
+VALUES (%s, %s, %s, %s, 'ticket', %s, %s, %s, %s, %s)
+"""
+
+
 def record(ticket: Ticket, kind: str, *, by: Actor, before: dict | None = None, note: str = ""):
     """One step of a ticket: its history line and its audit entry."""
-    TicketEvent.objects.create(
-        ticket=ticket,
-        kind=kind,
-        at=clock.now(),
-        queue_id=ticket.queue_id,
-        counter_id=ticket.counter_id,
-        actor_id=by.user_id,
-        note=note[:300],
-    )
-    audit(by=by, action=f"ticket.{kind}", obj=ticket, before=before or {}, after=snapshot(ticket))
+    now = clock.now()
+    step = [ticket.pk, kind, now, ticket.queue_id, ticket.counter_id, by.user_id, note[:300]]
+    entry = [
+        now,
+        by.user_id,
+        by.label[:254],
+        f"ticket.{kind}",
+        str(ticket.pk),
+        by.ip,
+        by.user_agent[:300],
+        Jsonb(before or {}),
+        Jsonb(snapshot(ticket)),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(RECORD_SQL, step + entry)

@@ -5,37 +5,38 @@ rule raises DomainError with a message for people), writes history and audit, an
 domain event after commit.
 """
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 
 from smartqueue.errors import DomainError, NotFound
 from smartqueue.queues import clock, events
+from smartqueue.queues.calling import claim_first, queues_to_call
 from smartqueue.queues.history import SYSTEM, Actor, audit, record, snapshot
 from smartqueue.queues.models import (
     AgentProfile,
     Counter,
-    CounterQueue,
     Customer,
     Queue,
     Ticket,
     TicketEvent,
 )
 from smartqueue.queues.numbering import business_day, next_number
-from smartqueue.queues.ordering import Head, preference, waiting_in_order
+from smartqueue.queues.steps import (
+    AgentBusy,  # noqa: F401  (callers catch it as services.AgentBusy)
+    free_agent,
+    held_ticket,
+    locked,
+    locked_profile,
+    one_ticket_per_agent,
+    publish_ticket,
+    require_counter,
+    require_free,
+    require_holder,
+    require_status,
+    set_profile_status,
+)
 
 Status = Ticket.Status
 Kind = TicketEvent.Kind
-
-
-class AgentBusy(DomainError):
-    """The agent still holds a called or in-service ticket: recall or finish it first."""
-
-    def __init__(self, ticket: Ticket):
-        super().__init__(
-            f"Vous avez déjà le ticket {ticket.number} en cours : "
-            "rappelez-le ou terminez-le avant d'appeler le suivant."
-        )
-        self.ticket = ticket
 
 
 # --- tickets -------------------------------------------------------------------------------
@@ -102,11 +103,8 @@ def lock_queue(queue: Queue) -> Queue:
 
 def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:
     """Claim the next waiting ticket for the agent, from `queue` or across the counter's."""
-    with transaction.atomic():
-        profile = locked_profile(by.user)
-        held = active_ticket_of(by.user)
-        if held is not None:
-            raise AgentBusy(held)
+    with one_ticket_per_agent(by.user), transaction.atomic():
+        profile = require_free(locked_profile(by.user))
         counter = require_counter(profile)
         queues = queues_to_call(counter, queue)
         ticket = claim_first(counter, queues, by=by)
@@ -119,79 +117,9 @@ def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:
     return ticket
 
 
-def queues_to_call(counter: Counter, queue: Queue | None) -> list[Queue]:
-    served = list(
-        counter.queues.exclude(status=Queue.Status.CLOSED).select_related("service", "site")
-    )
-    if queue is None:
-        return served
-    for candidate in served:
-        if candidate.pk == queue.pk:
-            return [candidate]
-    raise DomainError(f"Le guichet « {counter.name} » ne sert pas la file « {queue.name} ».")
-
-
-def claim_first(counter: Counter, queues: list[Queue], *, by: Actor) -> Ticket | None:
-    """Try the queues in order of preference; SKIP LOCKED means nobody waits for anybody."""
-    heads = waiting_heads(counter, queues)
-    for head in preference(heads):
-        ticket = claim(head.queue, counter=counter, by=by)
-        if ticket is not None:
-            note_passed_over(counter, chosen=head.queue, others=[h.queue for h in heads])
-            return ticket
-    return None
-
-
-def waiting_heads(counter: Counter, queues: list[Queue]) -> list[Head]:
-    if len(queues) == 1:  # nothing to choose: no ageing bookkeeping either
-        queue = queues[0]
-        return [Head(queue=queue, arrived_at=clock.now(), priority=0, passed_over=0)]
-    passed_over = dict(
-        CounterQueue.objects.filter(counter=counter).values_list("queue_id", "passed_over")
-    )
-    heads = []
-    for queue in queues:
-        first = waiting_in_order(queue).values("arrived_at", "priority").first()
-        if first is not None:
-            heads.append(Head(queue=queue, passed_over=passed_over.get(queue.pk, 0), **first))
-    return heads
-
-
-def claim(queue: Queue, *, counter: Counter, by: Actor) -> Ticket | None:
-    """One statement: lock the first waiting ticket nobody else is claiming, and take it."""
-    candidate = waiting_in_order(queue).select_for_update(skip_locked=True).values("id")[:1]
-    subquery, params = candidate.query.sql_with_params()
-    now = clock.now()
-    claimed = list(
-        Ticket.objects.raw(
-            f"""
-            UPDATE queues_ticket
-               SET status = %s, agent_id = %s, counter_id = %s,
-                   called_at = %s, last_announced_at = %s
-             WHERE id = ({subquery}) AND status = %s
-            RETURNING *
-            """,
-            [Status.CALLED, by.user_id, counter.pk, now, now, *params, Status.WAITING],
-        )
-    )
-    if not claimed:
-        return None
-    claimed[0].queue = queue  # already loaded: events and callers need its site and service
-    return claimed[0]
-
-
-def note_passed_over(counter: Counter, *, chosen: Queue, others: list[Queue]) -> None:
-    skipped = [queue.pk for queue in others if queue.pk != chosen.pk]
-    if not skipped:
-        return
-    CounterQueue.objects.filter(counter=counter, queue=chosen).update(passed_over=0)
-    rows = CounterQueue.objects.filter(counter=counter, queue_id__in=skipped)
-    rows.update(passed_over=F("passed_over") + 1)
-
-
 def recall(*, ticket: Ticket, by: Actor) -> Ticket:
     """Announce the called ticket again; a no-show who turns up is called back the same way."""
-    with transaction.atomic():
+    with one_ticket_per_agent(by.user), transaction.atomic():
         ticket = locked(ticket)
         if ticket.status == Status.NO_SHOW:
             return recall_no_show(ticket, by=by)
@@ -207,10 +135,7 @@ def recall(*, ticket: Ticket, by: Actor) -> Ticket:
 
 
 def recall_no_show(ticket: Ticket, *, by: Actor) -> Ticket:
-    profile = locked_profile(by.user)
-    held = active_ticket_of(by.user)
-    if held is not None:
-        raise AgentBusy(held)
+    profile = require_free(locked_profile(by.user))
     counter = require_counter(profile)
     if ticket.business_day != business_day(ticket.queue, clock.now()):
         raise DomainError(f"Le ticket {ticket.number} date d'un autre jour.")
@@ -341,13 +266,10 @@ def pause_ticket(*, ticket: Ticket, by: Actor, reason: str = "") -> Ticket:
 
 def resume_ticket(*, ticket: Ticket, by: Actor) -> Ticket:
     """The customer is back: service goes on with the agent who resumes it."""
-    with transaction.atomic():
+    with one_ticket_per_agent(by.user), transaction.atomic():
         ticket = locked(ticket)
         require_status(ticket, Status.PAUSED, "reprendre")
-        profile = locked_profile(by.user)
-        held = active_ticket_of(by.user)
-        if held is not None:
-            raise AgentBusy(held)
+        profile = require_free(locked_profile(by.user))
         counter = require_counter(profile)
         before = snapshot(ticket)
         ticket.status, ticket.paused_at = Status.IN_SERVICE, None
@@ -386,9 +308,9 @@ def set_agent_status(*, by: Actor, status: str, counter: Counter | None = None) 
         )
     with transaction.atomic():
         profile = locked_profile(by.user)
-        held = active_ticket_of(by.user)
         leaving = status in (AgentProfile.Status.PAUSED, AgentProfile.Status.OFFLINE)
         moving = counter is not None and counter.pk != profile.counter_id
+        held = held_ticket(profile)
         if held is not None and (leaving or moving):
             raise DomainError(f"Terminez ou transférez d'abord le ticket {held.number}.")
         if counter is not None and not counter.is_active:
@@ -434,85 +356,3 @@ def set_queue_status(*, queue: Queue, status: str, by: Actor) -> Queue:
 
 
 # --- shared steps --------------------------------------------------------------------------
-
-
-def locked(ticket: Ticket) -> Ticket:
-    try:
-        return (
-            Ticket.objects.select_for_update()
-            .select_related("queue__site", "queue__service")
-            .get(pk=ticket.pk)
-        )
-    except Ticket.DoesNotExist:
-        raise NotFound("Ticket introuvable.") from None
-
-
-def require_status(ticket: Ticket, allowed, verb: str) -> None:
-    allowed = (allowed,) if isinstance(allowed, str) else allowed
-    if ticket.status not in allowed:
-        of = "d’" if verb[0] in "aeiouéh" else "de "  # French elision: « d’annuler »
-        raise DomainError(
-            f"Impossible {of}{verb} le ticket {ticket.number} : "
-            f"il est « {Ticket.Status(ticket.status).label.lower()} »."
-        )
-
-
-def require_holder(ticket: Ticket, by: Actor) -> None:
-    if by.user is None or ticket.agent_id != by.user_id:
-        raise DomainError(f"Le ticket {ticket.number} est tenu par un autre agent.")
-
-
-def locked_profile(user) -> AgentProfile:
-    if user is None:
-        raise DomainError("Seul un agent connecté peut faire cela.")
-    try:
-        profile, _ = AgentProfile.objects.select_for_update().get_or_create(user_id=user.pk)
-    except IntegrityError:  # created by a concurrent first call: it exists now
-        profile = AgentProfile.objects.select_for_update().get(user_id=user.pk)
-    return profile
-
-
-def active_ticket_of(user) -> Ticket | None:
-    return Ticket.objects.filter(agent_id=user.pk, status__in=Ticket.ACTIVE).first()
-
-
-def require_counter(profile: AgentProfile) -> Counter:
-    if profile.counter is None or not profile.counter.is_active:
-        raise DomainError("Choisissez d'abord votre guichet.")
-    return profile.counter
-
-
-def set_profile_status(profile: AgentProfile, status: str) -> None:
-    changed = profile.current_status != status
-    profile.current_status = status
-    profile.status_updated_at = clock.now()
-    profile.save(update_fields=["current_status", "status_updated_at", "counter"])
-    if changed:
-        events.publish(
-            "agent.status_updated",
-            agent_id=str(profile.pk),
-            user_id=str(profile.user_id),
-            status=status,
-            counter_id=str(profile.counter_id) if profile.counter_id else None,
-            updated_at=profile.status_updated_at.isoformat(),
-        )
-
-
-def free_agent(user) -> None:
-    profile = locked_profile(user)
-    if profile.current_status == AgentProfile.Status.BUSY:
-        set_profile_status(profile, AgentProfile.Status.AVAILABLE)
-
-
-def publish_ticket(name: str, ticket: Ticket, **extra) -> None:
-    events.publish(
-        name,
-        ticket_id=str(ticket.pk),
-        number=ticket.number,
-        status=ticket.status,
-        queue_id=str(ticket.queue_id),
-        site_id=str(ticket.queue.site_id),
-        counter_id=str(ticket.counter_id) if ticket.counter_id else None,
-        recall_count=ticket.recall_count,
-        **extra,
-    )
