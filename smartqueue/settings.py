@@ -47,6 +47,7 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "smartqueue.queues",
     "smartqueue.devices",
+    "smartqueue.feedback",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

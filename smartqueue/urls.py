@@ -43,6 +43,7 @@ tenant_patterns = [
     path("counter/<str:action>/", queue_views.counter_action, name="counter_action"),
     path("ticket/<str:ticket_id>/", ticket_views.ticket_page, name="ticket"),
     path("ticket/<str:ticket_id>/cancel/", ticket_views.cancel_ticket, name="ticket_cancel"),
+    path("ticket/<str:ticket_id>/feedback/", ticket_views.give_feedback, name="ticket_feedback"),
     path("display/<str:secret>/", device_views.display_page, name="display"),
     path(
         "display/<str:secret>/heartbeat/",

@@ -12,6 +12,7 @@ from django.db.models import (
     Q,
 )
 
+from smartqueue.feedback.models import Feedback
 from smartqueue.queues import clock
 from smartqueue.queues.models import AgentProfile, Queue, Site, Ticket
 from smartqueue.queues.selectors import QueueStats, queue_stats
@@ -37,6 +38,7 @@ class SiteDashboard:
     agents: list[AgentRow]
     past_sla: list[tuple[Ticket, int]]  # with seconds waited so far
     past_sla_count: int
+    csat: float | None  # share of today's answers rating 4 or 5
 
     @property
     def totals(self) -> dict:
@@ -75,7 +77,16 @@ def site_dashboard(site: Site) -> SiteDashboard:
         agents=agent_rows(site),
         past_sla=[(t, waited(t)) for t in past_sla(site)[:PAST_SLA_SHOWN]],
         past_sla_count=past_sla(site).count(),
+        csat=csat_today(site),
     )
+
+
+def csat_today(site: Site) -> float | None:
+    """CSAT = share of answers 4–5 on 1–5, over the site's local day."""
+    today = clock.now().astimezone(site.zone).date()
+    answers = Feedback.objects.filter(ticket__queue__site=site, ticket__business_day=today)
+    counts = answers.aggregate(all=Count("id"), happy=Count("id", filter=Q(csat__gte=4)))
+    return round(counts["happy"] / counts["all"], 3) if counts["all"] else None
 
 
 def agent_rows(site: Site) -> list[AgentRow]:

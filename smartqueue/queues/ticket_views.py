@@ -6,6 +6,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from smartqueue.errors import DomainError
+from smartqueue.feedback.forms import FeedbackForm
+from smartqueue.feedback.models import Feedback
+from smartqueue.feedback.services import record_feedback
 from smartqueue.ids import as_uuid
 from smartqueue.queues import services
 from smartqueue.queues.estimates import estimated_wait_seconds, wait_range
@@ -23,10 +26,15 @@ def find_ticket(ticket_id: str) -> Ticket:
     return get_object_or_404(Ticket.objects.select_related("queue__site"), pk=pk)
 
 
-def ticket_context(request, first: Ticket, *, error: str = "") -> dict:
+def ticket_context(request, first: Ticket, *, error: str = "", form=None) -> dict:
     leg = latest_leg(first)
     position = position_in_queue(leg)
+    served = leg.outcome == Ticket.Outcome.SERVED
+    feedback = Feedback.objects.filter(ticket=leg).first() if served else None
     return {
+        "live": leg.status in Ticket.OPEN,
+        "feedback": feedback,
+        "feedback_form": (form or FeedbackForm()) if served and feedback is None else None,
         "ws_url": f"/ws/tenants/{request.tenant.slug}/live/ticket/{first.pk}/",
         "first": first,
         "ticket": leg,
@@ -45,6 +53,21 @@ def ticket_page(request, tenant_slug: str, ticket_id: str):
                 response["HX-Refresh"] = "true"  # transferred: reload to follow the new queue
             return response
         return render(request, TEMPLATE, context)
+
+
+@require_POST
+def give_feedback(request, tenant_slug: str, ticket_id: str):
+    first = find_ticket(ticket_id)
+    form = FeedbackForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            record_feedback(ticket=latest_leg(first), **form.cleaned_data)
+        except DomainError as problem:
+            error = problem.message
+    context = ticket_context(request, find_ticket(ticket_id), error=error, form=form)
+    with timezone.override(context["ticket"].queue.site.zone):
+        return render(request, f"{TEMPLATE}#status", context)
 
 
 @require_POST

@@ -1,0 +1,23 @@
+from django.db import IntegrityError, transaction
+
+from smartqueue.errors import DomainError
+from smartqueue.feedback.models import Feedback
+from smartqueue.queues.models import Ticket
+
+
+def record_feedback(*, ticket: Ticket, csat: int, nps: int | None, comment: str = "") -> Feedback:
+    """Only a served ticket is rated, once."""
+    if ticket.outcome != Ticket.Outcome.SERVED:
+        raise DomainError("On ne peut donner son avis qu'après avoir été servi.")
+    try:
+        with transaction.atomic():
+            return Feedback.objects.create(
+                ticket=ticket,
+                service_id=ticket.queue.service_id,
+                agent_id=ticket.agent_id,
+                csat=csat,
+                nps=nps,
+                comment=comment[:2000],
+            )
+    except IntegrityError:
+        raise DomainError("Vous avez déjà donné votre avis pour ce ticket. Merci !") from None
