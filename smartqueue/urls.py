@@ -3,7 +3,7 @@ from django.urls import include, path
 from smartqueue.accounts import staff_views
 from smartqueue.accounts import views as account_views
 from smartqueue.api import views as api_views
-from smartqueue.dashboard import audit_views, settings_views
+from smartqueue.dashboard import audit_views, report_views, settings_views
 from smartqueue.dashboard import views as dashboard_views
 from smartqueue.devices import views as device_views
 from smartqueue.queues import ticket_views
@@ -21,6 +21,7 @@ tenant_patterns = [
     path("", account_views.tenant_home, name="tenant_home"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("audit/", audit_views.audit_trail, name="audit"),
+    path("reports/", report_views.reports, name="reports"),
     path("staff/", staff_views.staff, name="staff"),
     path("staff/<int:membership_id>/", staff_views.change_member, name="staff_change"),
     path("settings/<str:section>/", settings_views.settings_list, name="settings_list"),

@@ -1,0 +1,161 @@
+"""Reports page and its CSV export (streamed, so a year of tickets does not sit in memory)."""
+
+import csv
+from datetime import timedelta
+
+from django import forms
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from smartqueue.accounts.decorators import member_required
+from smartqueue.accounts.models import Membership, Role
+from smartqueue.dashboard.reports import WAIT, Filters, build_report
+from smartqueue.queues.models import Service, Site, Ticket
+
+MAX_DAYS = 400
+WEEKDAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
+
+
+class ReportForm(forms.Form):
+    start = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}))
+    site = forms.ModelChoiceField(Site.objects.all(), required=False, label="Site")
+    service = forms.ModelChoiceField(Service.objects.all(), required=False, label="Service")
+    agent = forms.ChoiceField(required=False, label="Agent")
+    channel = forms.ChoiceField(
+        choices=[("", "Tous")] + list(Ticket.Channel.choices), required=False, label="Canal"
+    )
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = Membership.objects.filter(tenant=tenant).select_related("user")
+        agent = self.fields["agent"]
+        assert isinstance(agent, forms.ChoiceField)
+        agent.choices = [("", "Tous")] + [(str(m.user_id), str(m.user)) for m in staff]
+        for field in self.fields.values():  # Bootstrap look without a layout helper
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = css
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and (end < start or (end - start).days > MAX_DAYS):
+            raise forms.ValidationError(f"Choisissez une période de 1 à {MAX_DAYS} jours.")
+        return data
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        return Filters(
+            start=data["start"],
+            end=data["end"],
+            site=data["site"].pk if data["site"] else None,
+            service=data["service"].pk if data["service"] else None,
+            agent=data["agent"] or None,
+            channel=data["channel"] or None,
+        )
+
+
+def default_period() -> dict:
+    today = timezone.localdate()
+    return {"start": (today - timedelta(days=6)).isoformat(), "end": today.isoformat()}
+
+
+@member_required(Role.ADMIN, Role.MANAGER)
+def reports(request):
+    form = ReportForm(request.GET or default_period(), tenant=request.tenant)
+    if not form.is_valid():
+        return render(request, "dashboard/reports.html", {"form": form}, status=400)
+    if request.GET.get("format") == "csv":
+        return csv_export(form.filters())
+    report = build_report(form.filters())
+    context = {
+        "form": form,
+        "report": report,
+        "weekdays": WEEKDAYS,
+        "hours": range(24),
+        "bars": day_bars(report.by_day),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "dashboard/reports.html", context)
+
+
+CHART_WIDTH, CHART_HEIGHT = 580, 180
+
+
+def day_bars(by_day: list[dict]) -> list[dict]:
+    """Bar geometry for the per-day chart (SVG drawn by the template, no chart library)."""
+    if not by_day:
+        return []
+    top = max(day["created"] for day in by_day) or 1
+    width = CHART_WIDTH / len(by_day)
+    return [
+        {
+            "x": round(10 + i * width, 1),
+            "width": round(min(max(width - 2, 1), 60), 1),
+            "created": round(CHART_HEIGHT * day["created"] / top, 1),
+            "served": round(CHART_HEIGHT * day["served"] / top, 1),
+            "day": day,
+            "labelled": len(by_day) <= 31,
+        }
+        for i, day in enumerate(by_day)
+    ]
+
+
+class Echo:
+    """csv.writer writes into this and gets the line back, to stream it."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(rows):
+    writer = csv.writer(Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+CSV_COLUMNS = [
+    "number",
+    "business_day",
+    "site",
+    "service",
+    "channel",
+    "priority",
+    "status",
+    "outcome",
+    "created_at",
+    "called_at",
+    "ended_at",
+    "wait_seconds",
+    "agent_id",
+]
+
+
+def csv_export(filters: Filters) -> StreamingHttpResponse:
+    rows = (
+        filters.tickets()
+        .annotate(wait=WAIT)
+        .values_list(
+            "number",
+            "business_day",
+            "queue__site__name",
+            "queue__service__name",
+            "channel",
+            "priority",
+            "status",
+            "outcome",
+            "created_at",
+            "called_at",
+            "ended_at",
+            "wait",
+            "agent_id",
+        )
+        .order_by("created_at")
+        .iterator(chunk_size=2000)
+    )
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    name = f"smartqueue-{filters.start}-{filters.end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,155 @@
+"""Reports over a date range: every figure is computed in PostgreSQL, in a fixed number of
+queries whatever the number of tickets. Definitions: DESIGN.md, "Measures"."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DurationField,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import Coalesce
+
+from smartqueue.feedback.models import Feedback
+from smartqueue.queues.models import Ticket
+
+Outcome = Ticket.Outcome
+
+
+def seconds(expression) -> Func:
+    return Func(
+        expression, template="EXTRACT(EPOCH FROM %(expressions)s)", output_field=FloatField()
+    )
+
+
+class Percentile(Aggregate):
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=fraction, **extra)
+
+
+def local(part: str) -> Func:
+    """The hour or weekday of arrival in the site's own zone (ISO weekday: 1 = Monday)."""
+    return Func(
+        F("created_at"),
+        F("queue__site__timezone"),
+        template=f"EXTRACT({part} FROM (%(expressions)s))::int",
+        arg_joiner=" AT TIME ZONE ",
+        output_field=FloatField(),
+    )
+
+
+WAIT = seconds(F("called_at") - F("created_at"))
+SERVICE = seconds(F("ended_at") - Coalesce("service_started_at", "called_at"))
+SLA = Func(
+    F("queue__service__sla_seconds"),
+    template="make_interval(secs => %(expressions)s)",
+    output_field=DurationField(),
+)
+
+
+@dataclass
+class Filters:
+    start: date
+    end: date
+    site: str | None = None
+    service: str | None = None
+    agent: str | None = None
+    channel: str | None = None
+
+    def tickets(self) -> QuerySet[Ticket]:
+        rows = Ticket.objects.filter(business_day__range=(self.start, self.end))
+        for name, lookup in (
+            ("site", "queue__site_id"),
+            ("service", "queue__service_id"),
+            ("agent", "agent_id"),
+            ("channel", "channel"),
+        ):
+            if getattr(self, name):
+                rows = rows.filter(**{lookup: getattr(self, name)})
+        return rows
+
+
+@dataclass
+class Report:
+    figures: dict
+    by_day: list[dict]
+    heatmap: dict[tuple[int, int], int] = field(default_factory=dict)
+    feedback: dict = field(default_factory=dict)
+
+    @property
+    def heat_max(self) -> int:
+        return max(self.heatmap.values(), default=0)
+
+
+def build_report(filters: Filters) -> Report:
+    tickets = filters.tickets()
+    return Report(
+        figures=main_figures(tickets),
+        by_day=[
+            dict(row)
+            for row in tickets.values("business_day")
+            .annotate(created=Count("id"), served=Count("id", filter=Q(outcome=Outcome.SERVED)))
+            .order_by("business_day")
+        ],
+        heatmap={
+            (int(row["weekday"]), int(row["hour"])): row["n"]
+            for row in tickets.annotate(weekday=local("ISODOW"), hour=local("HOUR"))
+            .values("weekday", "hour")
+            .annotate(n=Count("id"))
+        },
+        feedback=feedback_figures(tickets),
+    )
+
+
+def main_figures(tickets: QuerySet[Ticket]) -> dict:
+    called = Q(called_at__isnull=False)
+    served = Q(outcome=Outcome.SERVED)
+    figures = tickets.aggregate(
+        created=Count("id"),
+        called=Count("id", filter=called),
+        served=Count("id", filter=served),
+        no_show=Count("id", filter=Q(outcome=Outcome.NO_SHOW)),
+        cancelled=Count("id", filter=Q(outcome=Outcome.CANCELLED)),
+        within_sla=Count("id", filter=served & Q(called_at__lte=F("created_at") + SLA)),
+        wait_avg=Avg(WAIT, filter=called),
+        wait_median=Percentile(WAIT, 0.5, filter=called),
+        wait_p90=Percentile(WAIT, 0.9, filter=called),
+        service_avg=Avg(SERVICE, filter=Q(outcome__in=[Outcome.SERVED, Outcome.TRANSFERRED])),
+    )
+    figures["within_sla_share"] = share(figures["within_sla"], figures["served"])
+    figures["no_show_rate"] = share(figures["no_show"], figures["called"])
+    figures["cancel_rate"] = share(figures["cancelled"], figures["created"])
+    return figures
+
+
+def feedback_figures(tickets: QuerySet[Ticket]) -> dict:
+    answers = Feedback.objects.filter(ticket__in=tickets.values("pk"))
+    counts = answers.aggregate(
+        answers=Count("id"),
+        happy=Count("id", filter=Q(csat__gte=4)),
+        csat_avg=Avg("csat"),
+        rated=Count("id", filter=Q(nps__isnull=False)),
+        promoters=Count("id", filter=Q(nps__gte=9)),
+        detractors=Count("id", filter=Q(nps__lte=6)),
+    )
+    counts["csat"] = share(counts["happy"], counts["answers"])
+    rated = counts["rated"]
+    counts["nps"] = (
+        round(100 * (counts["promoters"] - counts["detractors"]) / rated) if rated else None
+    )
+    return counts
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
