@@ -2,6 +2,7 @@ from django.db import IntegrityError, transaction
 
 from smartqueue.errors import DomainError
 from smartqueue.feedback.models import Feedback
+from smartqueue.queues import events
 from smartqueue.queues.models import Ticket
 
 
@@ -11,7 +12,7 @@ def record_feedback(*, ticket: Ticket, csat: int, nps: int | None, comment: str 
         raise DomainError("On ne peut donner son avis qu'après avoir été servi.")
     try:
         with transaction.atomic():
-            return Feedback.objects.create(
+            feedback = Feedback.objects.create(
                 ticket=ticket,
                 service_id=ticket.queue.service_id,
                 agent_id=ticket.agent_id,
@@ -19,5 +20,15 @@ def record_feedback(*, ticket: Ticket, csat: int, nps: int | None, comment: str 
                 nps=nps,
                 comment=comment[:2000],
             )
+            # Dashboards and webhooks hear of it like of any ticket step.
+            events.publish(
+                "feedback.created",
+                ticket_id=str(ticket.pk),
+                queue_id=str(ticket.queue_id),
+                site_id=str(ticket.queue.site_id),
+                csat=csat,
+                nps=nps,
+            )
+            return feedback
     except IntegrityError:
         raise DomainError("Vous avez déjà donné votre avis pour ce ticket. Merci !") from None

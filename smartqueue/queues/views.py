@@ -177,4 +177,7 @@ def counter_action(request, action: str):
         notice = handler(request, Actor.from_request(request))
     except DomainError as error:
         return desk_response(request, error=error.message)
-    return desk_response(request, notice=notice)
+    response = desk_response(request, notice=notice)
+    if action == "status":  # maybe another counter: its queues and socket come with the page
+        response["HX-Refresh"] = "true"
+    return response
