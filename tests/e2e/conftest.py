@@ -2,9 +2,13 @@
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from smartqueue.devices.models import Display, Kiosk
+from smartqueue.queues.models import AgentProfile
+from tests.factories import make_counter, make_queue, make_site, make_user
 from tests.servers import Server, database_url_for_subprocess
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of fixtures are still
@@ -66,3 +70,25 @@ def shots(request) -> Path:
     folder = RESULTS / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def branch(committed):
+    """A site with two queues, two seated agents, two displays and a kiosk."""
+    site = make_site(name="Agence Médina")
+    withdrawals = make_queue(site, letter="R")
+    advice = make_queue(site, letter="C")
+    agents = []
+    for number in (1, 2):
+        counter = make_counter(site, [withdrawals, advice], name=f"Guichet {number}")
+        user = make_user(tenant=committed)
+        AgentProfile.objects.create(user_id=user.pk, counter=counter, current_status="available")
+        agents.append(SimpleNamespace(user=user, counter=counter))
+    return SimpleNamespace(
+        site=site,
+        withdrawals=withdrawals,
+        advice=advice,
+        agents=agents,
+        displays=[Display.objects.create(site=site, name=f"Écran {n}") for n in (1, 2)],
+        kiosk=Kiosk.objects.create(site=site, name="Borne"),
+    )

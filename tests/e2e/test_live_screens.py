@@ -1,66 +1,15 @@
 """The four screens together, live: kiosk, lobby display, counter and the customer's phone, in
 several browser contexts at once against daphne."""
 
-from types import SimpleNamespace
-
 import pytest
-from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from smartqueue.devices.models import Display, Kiosk
 from smartqueue.queues import services
 from smartqueue.queues.history import Actor
-from smartqueue.queues.models import AgentProfile
-from tests.factories import make_counter, make_queue, make_site, make_user
+from tests.e2e.pages import PHONE, counter_url, display_url, open_page
 
 pytestmark = pytest.mark.e2e
-PHONE = {"width": 390, "height": 800}
 SCRIPT = "<script>window.pwned=1</script>"
-
-
-@pytest.fixture
-def branch(committed):
-    site = make_site(name="Agence Médina")
-    withdrawals = make_queue(site, letter="R")
-    advice = make_queue(site, letter="C")
-    agents = []
-    for number in (1, 2):
-        counter = make_counter(site, [withdrawals, advice], name=f"Guichet {number}")
-        user = make_user(tenant=committed)
-        AgentProfile.objects.create(user_id=user.pk, counter=counter, current_status="available")
-        agents.append(SimpleNamespace(user=user, counter=counter))
-    return SimpleNamespace(
-        site=site,
-        withdrawals=withdrawals,
-        advice=advice,
-        agents=agents,
-        displays=[Display.objects.create(site=site, name=f"Écran {n}") for n in (1, 2)],
-        kiosk=Kiosk.objects.create(site=site, name="Borne"),
-    )
-
-
-def open_page(browser: Browser, url: str, *, user=None, viewport=None, live=True) -> Page:
-    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies["sessionid"]
-        context.add_cookies(
-            [{"name": "sessionid", "value": cookie.value, "domain": "127.0.0.1", "path": "/"}]
-        )
-    page = context.new_page()
-    page.goto(url)
-    if live:
-        expect(page.locator("body[data-live=online]")).to_be_attached(timeout=5000)
-    return page
-
-
-def display_url(server: str, display) -> str:
-    return f"{server}/t/alpha/display/{display.secret}/"
-
-
-def counter_url(server: str) -> str:
-    return f"{server}/t/alpha/counter/"
 
 
 def take_ticket_at_kiosk(kiosk: Page, service_letter_name: str) -> str:

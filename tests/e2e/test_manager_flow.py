@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from smartqueue.accounts.models import Role
 from smartqueue.devices.models import Kiosk
-from tests.e2e.test_live_screens import PHONE, open_page
+from tests.e2e.pages import PHONE, open_page
 from tests.factories import make_site, make_user
 
 pytestmark = pytest.mark.e2e
