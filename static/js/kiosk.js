@@ -26,6 +26,8 @@
       document.getElementById("phone").focus();
     } else if (event.target.closest(".kiosk-back")) {
       show("service");
+    } else if (event.target.closest(".kiosk-print")) {
+      window.print();
     }
   });
 

@@ -55,7 +55,7 @@ class Command(BaseCommand):
             pages, agent = self.prepare(tenant, waiting)
             pages["reports"] = add_history(pages, history)
             dispatcher.flush(timeout=60)  # let the live pushes of the setup finish first
-            client = Client(HTTP_HOST="127.0.0.1")
+            client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
             client.force_login(agent)
             self.stdout.write(
                 f"{waiting} waiting, {history} in the 30-day report, {rounds} rounds per page"
