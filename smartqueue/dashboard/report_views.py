@@ -111,47 +111,34 @@ class Echo:
 
 def csv_lines(rows):
     writer = csv.writer(Echo())
-    yield writer.writerow(CSV_COLUMNS)
+    yield writer.writerow(list(CSV_COLUMNS))
     for row in rows:
         yield writer.writerow(row)
 
 
-CSV_COLUMNS = [
-    "number",
-    "business_day",
-    "site",
-    "service",
-    "channel",
-    "priority",
-    "status",
-    "outcome",
-    "created_at",
-    "called_at",
-    "ended_at",
-    "wait_seconds",
-    "agent_id",
-]
+# CSV header → ticket field, in the file's order.
+CSV_COLUMNS = {
+    "number": "number",
+    "business_day": "business_day",
+    "site": "queue__site__name",
+    "service": "queue__service__name",
+    "channel": "channel",
+    "priority": "priority",
+    "status": "status",
+    "outcome": "outcome",
+    "created_at": "created_at",
+    "called_at": "called_at",
+    "ended_at": "ended_at",
+    "wait_seconds": "wait",
+    "agent_id": "agent_id",
+}
 
 
 def csv_export(filters: Filters) -> StreamingHttpResponse:
     rows = (
         filters.tickets()
         .annotate(wait=WAIT)
-        .values_list(
-            "number",
-            "business_day",
-            "queue__site__name",
-            "queue__service__name",
-            "channel",
-            "priority",
-            "status",
-            "outcome",
-            "created_at",
-            "called_at",
-            "ended_at",
-            "wait",
-            "agent_id",
-        )
+        .values_list(*CSV_COLUMNS.values())
         .order_by("created_at")
         .iterator(chunk_size=2000)
     )

@@ -8,7 +8,6 @@ from django.db.models import (
     Aggregate,
     Avg,
     Count,
-    DurationField,
     F,
     FloatField,
     Func,
@@ -18,6 +17,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from smartqueue.feedback.models import Feedback
+from smartqueue.queues.expressions import SLA
+from smartqueue.queues.expressions import WAIT as WAIT_INTERVAL
 from smartqueue.queues.models import Ticket
 
 Outcome = Ticket.Outcome
@@ -49,13 +50,8 @@ def local(part: str) -> Func:
     )
 
 
-WAIT = seconds(F("called_at") - F("created_at"))
+WAIT = seconds(WAIT_INTERVAL)
 SERVICE = seconds(F("ended_at") - Coalesce("service_started_at", "called_at"))
-SLA = Func(
-    F("queue__service__sla_seconds"),
-    template="make_interval(secs => %(expressions)s)",
-    output_field=DurationField(),
-)
 
 
 @dataclass

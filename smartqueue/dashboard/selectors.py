@@ -5,24 +5,17 @@ from dataclasses import dataclass
 from django.db.models import (
     Count,
     DateTimeField,
-    DurationField,
     ExpressionWrapper,
-    F,
-    Func,
     Q,
 )
 
 from smartqueue.feedback.models import Feedback
 from smartqueue.queues import clock
+from smartqueue.queues.expressions import SLA
 from smartqueue.queues.models import AgentProfile, Queue, Site, Ticket
 from smartqueue.queues.selectors import QueueStats, queue_stats
 
 PAST_SLA_SHOWN = 10
-SLA = Func(
-    F("queue__service__sla_seconds"),
-    template="make_interval(secs => %(expressions)s)",
-    output_field=DurationField(),
-)
 
 
 @dataclass

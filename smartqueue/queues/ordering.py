@@ -9,19 +9,16 @@ PASSED_OVER_LIMIT times in a row is served next (ageing), so a quiet queue never
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Func
+from django.db.models import DateTimeField, ExpressionWrapper, F
 
+from smartqueue.queues.expressions import interval_seconds
 from smartqueue.queues.models import Queue, Ticket
 
 PASSED_OVER_LIMIT = 3
 
 
-def priority_credit(step_seconds: int) -> Func:
-    return Func(
-        F("priority") * step_seconds,
-        template="make_interval(secs => %(expressions)s)",
-        output_field=DurationField(),
-    )
+def priority_credit(step_seconds: int):
+    return interval_seconds(F("priority") * step_seconds)
 
 
 def waiting_order(queue: Queue) -> list:

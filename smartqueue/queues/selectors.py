@@ -8,26 +8,18 @@ from typing import Any
 from django.db.models import (
     Avg,
     Count,
-    DurationField,
-    ExpressionWrapper,
     F,
-    Func,
     Min,
     Q,
 )
 
 from smartqueue.queues import clock
+from smartqueue.queues.expressions import SLA, WAIT
 from smartqueue.queues.models import Queue, Ticket, TicketEvent
 from smartqueue.queues.numbering import business_day
 from smartqueue.queues.ordering import waiting_in_order
 
 Status = Ticket.Status
-WAIT = ExpressionWrapper(F("called_at") - F("created_at"), output_field=DurationField())
-SLA = Func(
-    F("queue__service__sla_seconds"),
-    template="make_interval(secs => %(expressions)s)",
-    output_field=DurationField(),
-)
 
 
 @dataclass
