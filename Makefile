@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install browser lint typecheck benchmark clean
+.PHONY: run test install tools lint typecheck messages benchmark clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +20,22 @@ run: install
 	$(PY) manage.py setup_local --url http://$(HOST):$(PORT)
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) smartqueue.asgi:application
 
-# Debian's Chromium when present (installed with apt when root), else Playwright's own browser.
-browser: install
+# Debian's Chromium when present (installed with apt when root), else Playwright's own browser;
+# GNU gettext for the translation checks (skipped without it).
+APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -q
+tools: install
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium \
-		|| (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium); \
+		$(APT_INSTALL) chromium || (apt-get update -q && $(APT_INSTALL) chromium); \
 	else $(VENV)/bin/playwright install chromium; fi
+	@if command -v xgettext >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		$(APT_INSTALL) gettext || (apt-get update -q && $(APT_INSTALL) gettext); fi
+
+# After changing user-visible text: extract, translate in locale/*/django.po, compile.
+messages: install
+	$(PY) manage.py makemessages -l en -l wo --no-obsolete --ignore ".venv/*" --ignore "tests/*"
+	$(PY) manage.py compilemessages --ignore ".venv/*"
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -35,7 +44,7 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy smartqueue
 
-test: lint typecheck browser
+test: lint typecheck tools
 	$(VENV)/bin/pytest
 
 benchmark: install

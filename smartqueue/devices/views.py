@@ -1,6 +1,7 @@
 """Lobby display and kiosk pages: opened with the device's secret link, no staff login."""
 
 import segno
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -61,7 +62,7 @@ def display_heartbeat(request, tenant_slug: str, secret: str):
 
 def kiosk_page(request, tenant_slug: str, secret: str):
     kiosk = device(Kiosk, secret)
-    language = request.GET.get("lang") or kiosk.language
+    language = chosen_language(request.GET.get("lang"), kiosk)
     context = {
         "kiosk": kiosk,
         "queues": open_queues(kiosk.site),
@@ -76,7 +77,7 @@ def kiosk_page(request, tenant_slug: str, secret: str):
 @require_POST
 def kiosk_ticket(request, tenant_slug: str, secret: str):
     kiosk = device(Kiosk, secret)
-    language = request.POST.get("lang") or kiosk.language
+    language = chosen_language(request.POST.get("lang"), kiosk)
     form = KioskTicketForm(request.POST, site=kiosk.site)
     with translation.override(language):
         if not form.is_valid():
@@ -96,6 +97,11 @@ def kiosk_ticket(request, tenant_slug: str, secret: str):
             form.add_error(None, error.message)
             return render(request, f"{KIOSK}#problem", {"form": form}, status=400)
         return render(request, f"{KIOSK}#ticket", ticket_context(request, kiosk, ticket))
+
+
+def chosen_language(asked: str | None, kiosk: Kiosk) -> str:
+    """The customer's choice if we speak it, else the kiosk's own language."""
+    return asked if asked in dict(settings.LANGUAGES) else kiosk.language
 
 
 def too_fast(kiosk: Kiosk) -> bool:

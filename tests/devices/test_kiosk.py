@@ -1,6 +1,8 @@
 """The kiosk: only open services, phone numbers read in the site's country, one waiting ticket
 per phone and queue, and a kiosk that submits too fast is slowed down, never crashed."""
 
+import html
+
 import pytest
 from django.core.cache import cache
 
@@ -106,3 +108,17 @@ def test_the_display_heartbeat_records_when_the_screen_was_last_seen(client, kio
     assert client.post(f"/t/alpha/display/{display.secret}/heartbeat/").status_code == 204
     display.refresh_from_db()
     assert display.last_seen_at is not None
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [
+        ("fr", "Pour quel service venez-vous ?"),
+        ("en", "What are you here for?"),
+        ("wo", "Lan nga ñëwal ?"),
+    ],
+)
+def test_the_kiosk_speaks_the_language_each_customer_chooses(client, kiosk, language, question):
+    device, _ = kiosk
+    page = client.get(f"/t/alpha/kiosk/{device.secret}/?lang={language}").content.decode()
+    assert question in html.unescape(page) and f'<html lang="{language}">' in page
