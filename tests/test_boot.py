@@ -21,7 +21,9 @@ DAPHNE = str(Path(PYTHON).parent / "daphne")
 
 
 def bare_env(**extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    # Also without the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE: a server never runs with it.
+    dropped = ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     return {**env, **extra}
 
 

@@ -39,7 +39,9 @@ def browser_type_launch_args(browser_type_launch_args):
 def server_env(django_db_blocker) -> dict:
     with django_db_blocker.unblock():
         database_url = database_url_for_subprocess()
-    return {**os.environ, "DATABASE_URL": database_url, "DEBUG": "true"}
+    # The server runs as in production: Django's async safety on.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**env, "DATABASE_URL": database_url, "DEBUG": "true"}
 
 
 @pytest.fixture(scope="session")
