@@ -72,12 +72,23 @@ class Dispatcher:
     def deliver(self, batch: list[DomainEvent]) -> None:
         from smartqueue.live.render import site_messages
 
+        if not self.anyone_listening():
+            return
+
         by_site: dict[tuple[str, str], list[DomainEvent]] = {}
         for event in batch:
             by_site.setdefault((event.schema_name, event.data["site_id"]), []).append(event)
         for (schema, site_id), events in by_site.items():
             for group, html in site_messages(schema, site_id, events):
                 self.send(group, html)
+
+    def anyone_listening(self) -> bool:
+        """With the in-memory layer, pages can only be in this process: none connected yet (a
+        management command, a test) means nothing to render."""
+        layer = get_channel_layer()
+        if layer is None:
+            return False
+        return not isinstance(layer, InMemoryChannelLayer) or self.page_loop is not None
 
     def send(self, group: str, html: str) -> None:
         layer = get_channel_layer()

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
 from smartqueue.devices.models import Display, Kiosk
+from smartqueue.live.dispatcher import dispatcher
 from smartqueue.queues.demo import AGENT_PASSWORD, MANAGER_PASSWORD, load_demo_data
 from smartqueue.tenants.models import Tenant
 from smartqueue.tenants.services import create_tenant
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             tenant = create_tenant(**DEMO, admin_password=DEMO_ADMIN_PASSWORD)
             for line in load_demo_data(tenant):
                 self.stdout.write(f"  {line}")
+            dispatcher.flush(timeout=30)  # before the embedded database stops with us
         self.stdout.write(self.style.SUCCESS(f"\nSmartQueue: {url}/"))
         self.stdout.write(f"  Connexion      {url}/accounts/login/")
         self.stdout.write(f"  Démo           {url}/t/{DEMO['slug']}/")
