@@ -6,8 +6,13 @@ from playwright.sync_api import Browser, Page, expect
 PHONE = {"width": 390, "height": 800}
 
 
-def open_page(browser: Browser, url: str, *, user=None, viewport=None, live=True) -> Page:
-    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
+def open_page(
+    browser: Browser, url: str, *, user=None, viewport=None, live=True, audit=False
+) -> Page:
+    """`audit`: the test injects its own checker script, which our CSP would refuse."""
+    context = browser.new_context(
+        viewport=viewport or {"width": 1280, "height": 800}, bypass_csp=audit
+    )
     if user is not None:
         client = Client()
         client.force_login(user)
