@@ -1,7 +1,6 @@
 """Lobby display and kiosk pages: opened with the device's secret link, no staff login."""
 
 import segno
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -14,6 +13,7 @@ from smartqueue.devices.forms import KioskTicketForm
 from smartqueue.devices.models import Display, Kiosk
 from smartqueue.devices.selectors import display_board, open_queues
 from smartqueue.errors import DomainError
+from smartqueue.languages import supported
 from smartqueue.live.sequence import current_seq
 from smartqueue.queues import services
 from smartqueue.queues.estimates import estimated_wait_seconds, wait_range
@@ -62,7 +62,7 @@ def display_heartbeat(request, tenant_slug: str, secret: str):
 
 def kiosk_page(request, tenant_slug: str, secret: str):
     kiosk = device(Kiosk, secret)
-    language = chosen_language(request.GET.get("lang"), kiosk)
+    language = supported(request.GET.get("lang"), kiosk.language)
     context = {
         "kiosk": kiosk,
         "queues": open_queues(kiosk.site),
@@ -77,7 +77,7 @@ def kiosk_page(request, tenant_slug: str, secret: str):
 @require_POST
 def kiosk_ticket(request, tenant_slug: str, secret: str):
     kiosk = device(Kiosk, secret)
-    language = chosen_language(request.POST.get("lang"), kiosk)
+    language = supported(request.POST.get("lang"), kiosk.language)
     form = KioskTicketForm(request.POST, site=kiosk.site)
     with translation.override(language):
         if not form.is_valid():
@@ -99,11 +99,6 @@ def kiosk_ticket(request, tenant_slug: str, secret: str):
         return render(request, f"{KIOSK}#ticket", ticket_context(request, kiosk, ticket))
 
 
-def chosen_language(asked: str | None, kiosk: Kiosk) -> str:
-    """The customer's choice if we speak it, else the kiosk's own language."""
-    return asked if asked in dict(settings.LANGUAGES) else kiosk.language
-
-
 def too_fast(kiosk: Kiosk) -> bool:
     """Slow a kiosk down (a stuck key, a child at play) instead of printing a roll of tickets."""
     if not cache.add(f"kiosk:{kiosk.pk}:burst", 1, KIOSK_BURST_SECONDS):
@@ -114,9 +109,9 @@ def too_fast(kiosk: Kiosk) -> bool:
 
 
 def ticket_context(request, kiosk: Kiosk, ticket) -> dict:
-    link = request.build_absolute_uri(
-        reverse("ticket", kwargs={"tenant_slug": request.tenant.slug, "ticket_id": ticket.pk})
-    )
+    path = reverse("ticket", kwargs={"tenant_slug": request.tenant.slug, "ticket_id": ticket.pk})
+    # The phone page opens in the language the customer chose at the kiosk.
+    link = request.build_absolute_uri(f"{path}?lang={translation.get_language()}")
     position = position_in_queue(ticket) or 1
     with timezone.override(kiosk.site.zone):
         return {

@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
 from smartqueue.errors import DomainError
@@ -10,6 +10,7 @@ from smartqueue.feedback.forms import FeedbackForm
 from smartqueue.feedback.models import Feedback
 from smartqueue.feedback.services import record_feedback
 from smartqueue.ids import as_uuid
+from smartqueue.languages import supported
 from smartqueue.queues import services
 from smartqueue.queues.estimates import estimated_wait_seconds, wait_range
 from smartqueue.queues.history import Actor
@@ -31,6 +32,9 @@ def ticket_context(request, first: Ticket, *, error: str = "", form=None) -> dic
     position = position_in_queue(leg)
     served = leg.outcome == Ticket.Outcome.SERVED
     feedback = Feedback.objects.filter(ticket=leg).first() if served else None
+    lang = supported(request.GET.get("lang") or request.POST.get("lang"))
+    with translation.override(lang):
+        wait = wait_range(estimated_wait_seconds(leg.queue, position)) if position else ""
     return {
         "live": leg.status in Ticket.OPEN,
         "feedback": feedback,
@@ -39,20 +43,27 @@ def ticket_context(request, first: Ticket, *, error: str = "", form=None) -> dic
         "first": first,
         "ticket": leg,
         "position": position,
-        "wait": wait_range(estimated_wait_seconds(leg.queue, position)) if position else "",
+        "wait": wait,
         "error": error,
+        "lang": lang,
     }
+
+
+def shown(request, context: dict, template: str):
+    """In the site's time and the customer's language."""
+    zone = context["ticket"].queue.site.zone
+    with timezone.override(zone), translation.override(context["lang"]):
+        return render(request, template, context)
 
 
 def ticket_page(request, tenant_slug: str, ticket_id: str):
     context = ticket_context(request, find_ticket(ticket_id))
-    with timezone.override(context["ticket"].queue.site.zone):
-        if request.htmx and request.GET.get("fragment") == "status":
-            response = render(request, f"{TEMPLATE}#status", context)
-            if request.GET.get("leg") not in (None, str(context["ticket"].pk)):
-                response["HX-Refresh"] = "true"  # transferred: reload to follow the new queue
-            return response
-        return render(request, TEMPLATE, context)
+    if request.htmx and request.GET.get("fragment") == "status":
+        response = shown(request, context, f"{TEMPLATE}#status")
+        if request.GET.get("leg") not in (None, str(context["ticket"].pk)):
+            response["HX-Refresh"] = "true"  # transferred: reload to follow the new queue
+        return response
+    return shown(request, context, TEMPLATE)
 
 
 @require_POST
@@ -66,8 +77,7 @@ def give_feedback(request, tenant_slug: str, ticket_id: str):
         except DomainError as problem:
             error = problem.message
     context = ticket_context(request, find_ticket(ticket_id), error=error, form=form)
-    with timezone.override(context["ticket"].queue.site.zone):
-        return render(request, f"{TEMPLATE}#status", context)
+    return shown(request, context, f"{TEMPLATE}#status")
 
 
 @require_POST
@@ -81,5 +91,4 @@ def cancel_ticket(request, tenant_slug: str, ticket_id: str):
     except DomainError as problem:
         error = problem.message
     context = ticket_context(request, find_ticket(ticket_id), error=error)  # as it is now
-    with timezone.override(context["ticket"].queue.site.zone):
-        return render(request, f"{TEMPLATE}#status", context)
+    return shown(request, context, f"{TEMPLATE}#status")

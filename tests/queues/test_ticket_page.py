@@ -75,3 +75,12 @@ def test_unknown_malformed_and_foreign_ids_are_404(client, line, beta):
     assert client.get("/t/alpha/ticket/00000000-0000-0000-0000-000000000000/").status_code == 404
     assert client.get(f"/t/beta/ticket/{mine.pk}/").status_code == 404
     assert client.post(f"/t/beta/ticket/{mine.pk}/cancel/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "Estimated wait"), ("wo", "Xaar bi"), ("fr", "Attente estimée"), ("xx", "Attente")],
+)
+def test_the_page_speaks_the_language_of_its_link(client, line, lang, words):
+    mine = services.create_ticket(queue=line[0])
+    assert words in page(client, mine, f"?lang={lang}")
