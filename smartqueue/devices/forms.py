@@ -1,5 +1,6 @@
 import phonenumbers
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from smartqueue.devices.selectors import open_queues
 from smartqueue.queues.models import Customer, Queue, Site
@@ -8,8 +9,8 @@ NOTIFY_CHOICES = [("", "Aucun"), ("sms", "SMS"), ("whatsapp", "WhatsApp")]
 
 
 class KioskTicketForm(forms.Form):
-    queue = forms.UUIDField(error_messages={"invalid": "Choisissez un service."})
-    phone = forms.CharField(required=False, max_length=32, label="Téléphone")
+    queue = forms.UUIDField(error_messages={"invalid": _("Choisissez un service.")})
+    phone = forms.CharField(required=False, max_length=32, label=_("Téléphone"))
     notify = forms.ChoiceField(choices=NOTIFY_CHOICES, required=False)
 
     def __init__(self, *args, site: Site, **kwargs):
@@ -21,7 +22,7 @@ class KioskTicketForm(forms.Form):
         for queue in open_queues(self.site):
             if queue.pk == wanted:
                 return queue
-        raise forms.ValidationError("Ce service n'est pas ouvert pour le moment.")
+        raise forms.ValidationError(_("Ce service n'est pas ouvert pour le moment."))
 
     def clean_phone(self) -> str:
         """E.164, read with the site's country as the default region (77 123 45 67 in Dakar)."""
@@ -33,7 +34,7 @@ class KioskTicketForm(forms.Form):
         except phonenumbers.NumberParseException:
             number = None
         if number is None or not phonenumbers.is_valid_number(number):
-            raise forms.ValidationError("Ce numéro de téléphone n'est pas valide.")
+            raise forms.ValidationError(_("Ce numéro de téléphone n'est pas valide."))
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
     def clean(self):

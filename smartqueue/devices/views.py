@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartqueue.devices.forms import KioskTicketForm
@@ -83,7 +84,7 @@ def kiosk_ticket(request, tenant_slug: str, secret: str):
         if not form.is_valid():
             return render(request, f"{KIOSK}#problem", {"form": form}, status=400)
         if too_fast(kiosk):
-            form.add_error(None, "Un instant, s'il vous plaît… puis touchez de nouveau.")
+            form.add_error(None, _("Un instant, s'il vous plaît… puis touchez de nouveau."))
             return render(request, f"{KIOSK}#problem", {"form": form}, status=429)
         try:
             with transaction.atomic():  # no customer row left behind by a refused ticket

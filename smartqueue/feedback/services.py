@@ -1,4 +1,5 @@
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from smartqueue.errors import DomainError
 from smartqueue.feedback.models import Feedback
@@ -9,7 +10,7 @@ from smartqueue.queues.models import Ticket
 def record_feedback(*, ticket: Ticket, csat: int, nps: int | None, comment: str = "") -> Feedback:
     """Only a served ticket is rated, once."""
     if ticket.outcome != Ticket.Outcome.SERVED:
-        raise DomainError("On ne peut donner son avis qu'après avoir été servi.")
+        raise DomainError(_("On ne peut donner son avis qu'après avoir été servi."))
     try:
         with transaction.atomic():
             feedback = Feedback.objects.create(
@@ -31,4 +32,4 @@ def record_feedback(*, ticket: Ticket, csat: int, nps: int | None, comment: str 
             )
             return feedback
     except IntegrityError:
-        raise DomainError("Vous avez déjà donné votre avis pour ce ticket. Merci !") from None
+        raise DomainError(_("Vous avez déjà donné votre avis pour ce ticket. Merci !")) from None

@@ -6,6 +6,7 @@ domain event after commit.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from smartqueue.errors import DomainError, NotFound
 from smartqueue.queues import clock, events
@@ -59,7 +60,9 @@ def create_ticket(
     with transaction.atomic():
         queue = lock_queue(queue)
         if queue.status != Queue.Status.ACTIVE:
-            raise DomainError(f"La file « {queue.name} » ne prend pas de nouveaux tickets.")
+            raise DomainError(
+                _("La file « %(queue)s » ne prend pas de nouveaux tickets.") % {"queue": queue.name}
+            )
         phone = customer_phone or (customer.phone if customer else "")
         refuse_second_waiting_ticket(queue, phone)
         now = clock.now()
@@ -88,7 +91,10 @@ def refuse_second_waiting_ticket(queue: Queue, phone: str) -> None:
         return
     held = Ticket.objects.filter(queue=queue, customer_phone=phone, status=Status.WAITING).first()
     if held is not None:
-        raise DomainError(f"Ce numéro a déjà le ticket {held.number} en attente dans cette file.")
+        raise DomainError(
+            _("Ce numéro a déjà le ticket %(number)s en attente dans cette file.")
+            % {"number": held.number}
+        )
 
 
 def lock_queue(queue: Queue) -> Queue:

@@ -122,3 +122,9 @@ def test_the_kiosk_speaks_the_language_each_customer_chooses(client, kiosk, lang
     device, _ = kiosk
     page = client.get(f"/t/alpha/kiosk/{device.secret}/?lang={language}").content.decode()
     assert question in html.unescape(page) and f'<html lang="{language}">' in page
+
+
+def test_kiosk_errors_come_in_the_customers_language(client, kiosk):
+    device, queue = kiosk
+    response = take(client, device, queue, phone="12", lang="en")
+    assert "This phone number is not valid." in html.unescape(response.content.decode())
