@@ -61,3 +61,5 @@ urlpatterns = [
     path("api/v1/", include(api_patterns)),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
 ]
+
+handler500 = "smartqueue.views.server_error"
