@@ -278,6 +278,12 @@ class Ticket(models.Model):
                 name="waiting_by_arrival",
             ),
             models.Index(fields=["queue", "business_day"], name="ticket_queue_day"),
+            # The estimate reads the latest services of a queue (estimates.py).
+            models.Index(
+                fields=["queue", "-ended_at"],
+                condition=Q(outcome="served"),
+                name="served_by_end",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
