@@ -116,7 +116,12 @@ if REDIS_URL:
         "immediate": env_bool("HUEY_IMMEDIATE", False),
     }
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "smartqueue.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            # Fail fast when Redis is away rather than hold the request.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -1,0 +1,43 @@
+"""The Redis cache, forgiving: it holds rate-limit counters and nothing that must survive, so
+when Redis is away reads miss and writes are dropped instead of failing the request (sign-in,
+kiosk tickets). PostgreSQL stays the source of truth."""
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def forgiving(name: str, fallback):
+    method = getattr(RedisCache, name)
+
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except UNREACHABLE:
+            logger.warning("cache %s skipped: Redis unreachable", name)
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
+
+    call.__name__ = name
+    return call
+
+
+def default_of(key, default=None, *args, **kwargs):
+    return default
+
+
+class ForgivingRedisCache(RedisCache):
+    get = forgiving("get", default_of)
+    get_many = forgiving("get_many", {})
+    set = forgiving("set", None)
+    set_many = forgiving("set_many", [])
+    add = forgiving("add", True)  # "added": a limiter without its counters lets people through
+    incr = forgiving("incr", 1)
+    touch = forgiving("touch", False)
+    has_key = forgiving("has_key", False)
+    delete = forgiving("delete", False)
+    delete_many = forgiving("delete_many", None)
