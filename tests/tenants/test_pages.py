@@ -50,3 +50,26 @@ def test_an_inactive_membership_gives_403(client, tenants):
     user.memberships.update(is_active=False)
     client.force_login(user)
     assert client.get("/t/alpha/").status_code == 403
+
+
+STAFF_PAGES = [
+    "/t/alpha/counter/",
+    "/t/alpha/dashboard/",
+    "/t/alpha/reports/",
+    "/t/alpha/audit/",
+    "/t/alpha/staff/",
+    "/t/alpha/settings/sites/",
+    "/t/alpha/settings/sites/new/",
+]
+
+
+@pytest.mark.parametrize("url", STAFF_PAGES)
+def test_an_admin_of_another_tenant_gets_403_on_every_staff_page(client, tenants, url):
+    client.force_login(make_user(tenant=tenants.beta, role=Role.ADMIN))
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", STAFF_PAGES)
+def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_page(client, tenants, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
