@@ -22,6 +22,7 @@ def test_kiosk_and_ticket_page_in_the_chosen_language(
     kiosk = open_page(browser, f"{live_server_url}/t/alpha/kiosk/{branch.kiosk.secret}/")
     kiosk.get_by_role("link", name=link).click()
     expect(kiosk.get_by_role("heading", name=question)).to_be_visible()
+    expect(kiosk.locator("body[data-live=online]")).to_be_attached()  # its scripts have run
     kiosk.get_by_role("button", name=branch.withdrawals.service.name).click()
     kiosk.get_by_test_id("take-ticket").click()
     url = kiosk.get_by_test_id("kiosk-ticket").get_attribute("data-ticket-url")
