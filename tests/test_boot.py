@@ -58,6 +58,15 @@ def manage(env: dict, *args: str) -> str:
     return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
 
+HUEY_KIND = "from huey.contrib.djhuey import HUEY; print(type(HUEY).__name__, HUEY.immediate)"
+TENANTS_COUNT = "from smartqueue.tenants.models import Tenant; print(Tenant.objects.count())"
+
+
+def printed(env: dict, code: str) -> str:
+    """What a line of Python prints inside the app configured by `env`."""
+    return manage(env, "shell", "-c", code)
+
+
 def test_without_database_url_or_redis_url_the_app_runs_on_embedded_postgres(tmp_path):
     env = bare_env(SMARTQUEUE_DATA_DIR=str(tmp_path))
     manage(env, "migrate_schemas", "--shared", "--verbosity", "0")
@@ -68,22 +77,9 @@ def test_without_database_url_or_redis_url_the_app_runs_on_embedded_postgres(tmp
     assert health["channel_layer_backend"] == "InMemoryChannelLayer"
 
     # Without Redis the jobs still run, in-process, as they are enqueued.
-    huey = manage(
-        env,
-        "shell",
-        "-c",
-        "from huey.contrib.djhuey import HUEY; print(type(HUEY).__name__, HUEY.immediate)",
-    )
-    assert huey.split() == ["MemoryHuey", "True"]
-
+    assert printed(env, HUEY_KIND).split() == ["MemoryHuey", "True"]
     # The next start reuses the data folder: the tables made above are still there.
-    count = manage(
-        env,
-        "shell",
-        "-c",
-        "from smartqueue.tenants.models import Tenant; print(Tenant.objects.count())",
-    )
-    assert count == "0"
+    assert printed(env, TENANTS_COUNT) == "0"
 
 
 def redis_url() -> str:
@@ -102,13 +98,7 @@ def test_with_redis_url_the_channel_layer_and_huey_use_redis(django_db_setup, dj
     health = serve_and_get_health(env)
     assert health["channel_layer"] == "ok"
     assert health["channel_layer_backend"] == "RedisPubSubChannelLayer"
-    huey = manage(
-        env,
-        "shell",
-        "-c",
-        "from huey.contrib.djhuey import HUEY; print(type(HUEY).__name__, HUEY.immediate)",
-    )
-    assert huey.split() == ["RedisHuey", "False"]
+    assert printed(env, HUEY_KIND).split() == ["RedisHuey", "False"]
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="this run has no REDIS_URL")
