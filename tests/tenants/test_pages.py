@@ -73,3 +73,21 @@ def test_an_admin_of_another_tenant_gets_403_on_every_staff_page(client, tenants
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_page(client, tenants, url):
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_managers_find_the_device_links_on_the_home_page_and_agents_do_not(client, tenants):
+    from django.db import connection
+
+    from smartqueue.devices.models import Display
+    from tests.factories import make_site
+
+    connection.set_tenant(tenants.alpha)
+    display = Display.objects.create(site=make_site(), name="Écran du hall")
+    connection.set_schema_to_public()
+    client.force_login(make_user(tenant=tenants.alpha, role=Role.MANAGER))
+    page = client.get("/t/alpha/").content.decode()
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "Écran du hall" not in title
+    assert f"/t/alpha/display/{display.secret}/" in page[page.index("<main") :]
+    client.force_login(make_user(tenant=tenants.alpha, role=Role.AGENT))
+    assert display.secret not in client.get("/t/alpha/").content.decode()
