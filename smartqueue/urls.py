@@ -14,7 +14,11 @@ api_patterns = [
     path("auth/", api_views.login, name="api_login"),
     path("auth/me/", api_views.me, name="api_me"),
     path("auth/logout/", api_views.logout, name="api_logout"),
+    path("tenants/", api_views.tenants, name="api_tenants"),
+    path("tenants/<str:pk>/", api_views.tenant_detail, name="api_tenant"),
     path("tenants/<slug:tenant_slug>/", include("smartqueue.api.tenant_urls")),
+    # Older clients name the tenant in the X-Tenant header (TenantFromPathMiddleware).
+    path("", include(("smartqueue.api.tenant_urls", "legacy"))),
 ]
 
 tenant_patterns = [

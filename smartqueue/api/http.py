@@ -4,6 +4,7 @@ import json
 from functools import wraps
 
 from django.core.exceptions import RequestDataTooBig
+from django.forms.models import model_to_dict
 from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
@@ -11,10 +12,13 @@ from django.views.decorators.csrf import csrf_exempt
 from smartqueue.accounts.models import ApiToken
 from smartqueue.accounts.roles import has_scope, membership_for
 from smartqueue.errors import DomainError
+from smartqueue.ids import as_uuid
+from smartqueue.queues.history import Actor
 
 NOT_AUTHENTICATED = "Authentication credentials were not provided."
 NOT_MEMBER = "Vous n'êtes pas membre de ce tenant."
 NO_PERMISSION = "You do not have permission to perform this action."
+NO_TENANT = "Tenant manquant : indiquez-le dans l'adresse ou dans l'en-tête X-Tenant."
 
 
 class ApiError(Exception):
@@ -72,13 +76,14 @@ def read_json(request) -> dict:
 def api_view(methods: tuple[str, ...] = ("GET",), *, scope: str | None = None, auth=True):
     """Wrap a view `view(request, data, **kwargs) -> JsonResponse | dict`.
 
-    Tenant views (tenant_slug in the URL) require membership and, if given, the scope.
+    Views with a scope are a tenant's (from the path, or the legacy X-Tenant header): they
+    require membership and that scope.
     """
 
     def decorator(view):
         @csrf_exempt
         @wraps(view)
-        def wrapper(request, *args, tenant_slug: str | None = None, **kwargs):
+        def wrapper(request, *args, tenant_slug: str | None = None, **kwargs):  # noqa: ARG001
             try:
                 if request.method not in methods:
                     raise ApiError(405, {"detail": f'Method "{request.method}" not allowed.'})
@@ -86,7 +91,7 @@ def api_view(methods: tuple[str, ...] = ("GET",), *, scope: str | None = None, a
                     request.api_user = authenticate(request)
                     if request.api_user is None:
                         raise ApiError(401, {"detail": NOT_AUTHENTICATED})
-                if tenant_slug is not None:
+                if scope is not None:
                     check_membership(request, scope)
                 result = view(request, read_json(request), *args, **kwargs)
             except ApiError as error:
@@ -103,10 +108,72 @@ def api_view(methods: tuple[str, ...] = ("GET",), *, scope: str | None = None, a
     return decorator
 
 
-def check_membership(request, scope: str | None) -> None:
+def check_membership(request, scope: str) -> None:
+    if getattr(request, "tenant", None) is None:
+        raise ApiError(400, {"detail": NO_TENANT})
     membership = membership_for(request.api_user, request.tenant)
     if membership is None:
         raise ApiError(403, {"detail": NOT_MEMBER})
-    if scope and not has_scope(membership, scope):
-        raise ApiError(403, {"detail": NO_PERMISSION})
     request.membership = membership
+    require_scope(request, scope)
+
+
+def require_scope(request, scope: str) -> None:
+    """For a method that asks more than the view's own scope (POST on a list, say)."""
+    if not has_scope(request.membership, scope):
+        raise ApiError(403, {"detail": NO_PERMISSION})
+
+
+def actor(request) -> Actor:
+    return Actor.from_request(request, user=request.api_user)
+
+
+def get_or_404(manager, pk: str):
+    """The row of this tenant's schema with that id; another tenant's id is simply not here."""
+    found = manager.filter(pk=as_uuid(pk)).first() if as_uuid(pk) else None
+    if found is None:
+        raise ApiError(404, {"detail": "Not found."})
+    return found
+
+
+def valid_form(form_class, data: dict, *, instance=None):
+    """Bind the JSON body to the form, filling what the body leaves out: the stored values
+    (PUT, PATCH) or the model's defaults (create), so a missing boolean is not "false"."""
+    kwargs = {"instance": instance} if instance is not None else {}
+    form = form_class(data={**starting_values(form_class, instance), **data}, **kwargs)
+    if not form.is_valid():
+        raise ApiError(400, form_errors(form))
+    return form
+
+
+def starting_values(form_class, instance) -> dict:
+    meta = getattr(form_class, "_meta", None)
+    if meta is None or meta.model is None:
+        return {}
+    names = [name for name in form_class.base_fields if name not in form_class.declared_fields]
+    if instance is not None:
+        return model_to_dict(instance, fields=list(form_class.base_fields))
+    fields = {field.name: field for field in meta.model._meta.fields}
+    return {
+        name: fields[name].get_default()
+        for name in names
+        if name in fields and fields[name].has_default()
+    }
+
+
+def form_errors(form) -> dict:
+    """Django's errors in the documented shape; errors of the whole body as non_field_errors."""
+    return {
+        ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
+        for name, messages in form.errors.items()
+    }
+
+
+def required_text(data: dict, name: str) -> str:
+    """A text the body must carry: the documented 400 {"error": "queue_id est requis"}."""
+    value = data.get(name)
+    if value in (None, ""):
+        raise ApiError(400, {"error": f"{name} est requis"})
+    if not isinstance(value, str):
+        raise ApiError(400, {"error": f"{name} doit être une chaîne"})
+    return value

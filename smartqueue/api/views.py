@@ -3,12 +3,18 @@ from channels.layers import get_channel_layer
 from django.contrib.auth import authenticate as check_password
 from django.db import connection
 from django.http import JsonResponse
+from django_tenants.utils import get_public_schema_name
 
 from smartqueue.accounts.models import ApiToken, hash_token
-from smartqueue.api.http import ApiError, api_view
+from smartqueue.api.forms import TenantForm
+from smartqueue.api.http import NO_PERMISSION, ApiError, api_view, get_or_404, valid_form
+from smartqueue.api.pagination import paginate
+from smartqueue.api.shapes import tenant_json
+from smartqueue.tenants.models import Tenant
+from smartqueue.tenants.services import TenantError, create_tenant
 
 
-def user_json(user) -> dict:
+def user_json(user) -> dict:  # the documented login answer
     return {
         "id": str(user.id),
         "email": user.email,
@@ -83,3 +89,34 @@ def logout(request, data):
     if key:
         ApiToken.objects.filter(key_hash=hash_token(key)).delete()
     return {"detail": "Déconnecté."}
+
+
+# --- tenants (the platform's operators) ------------------------------------------------------
+
+
+@api_view(("GET", "POST"))
+def tenants(request, data):
+    """Operators (staff) see and create every tenant; a member sees their own."""
+    if request.method == "GET":
+        return paginate(request, visible_tenants(request.api_user), tenant_json)
+    if not request.api_user.is_staff:
+        raise ApiError(403, {"detail": NO_PERMISSION})
+    form = valid_form(TenantForm, data)
+    try:
+        tenant = create_tenant(**form.cleaned_data)
+    except TenantError as error:
+        raise ApiError(400, {"error": str(error)}) from None
+    return JsonResponse(tenant_json(tenant), status=201)
+
+
+@api_view(("GET",))
+def tenant_detail(request, data, pk):
+    tenant = get_or_404(visible_tenants(request.api_user), pk)
+    return tenant_json(tenant)
+
+
+def visible_tenants(user):
+    found = Tenant.objects.exclude(schema_name=get_public_schema_name()).order_by("name", "id")
+    if user.is_staff:
+        return found
+    return found.filter(memberships__user=user, memberships__is_active=True)

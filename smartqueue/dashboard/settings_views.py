@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import segno
 from django.contrib import messages
-from django.forms import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from smartqueue.devices.models import Display, Kiosk, new_secret
 from smartqueue.errors import DomainError
 from smartqueue.ids import as_uuid
 from smartqueue.queues import services
-from smartqueue.queues.history import Actor, audit
+from smartqueue.queues.history import Actor, audit, save_audited
 from smartqueue.queues.models import Counter, Queue
 
 ONLINE_WITHIN = timedelta(minutes=2)
@@ -75,18 +74,9 @@ def settings_list(request, section: str):
 def settings_edit(request, section: str, pk: str | None = None):
     chosen = section_of(section)
     instance = get_object_or_404(chosen.model, pk=as_uuid(pk)) if pk else None
-    before = model_to_dict(instance) if instance else {}
     form = chosen.form(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        action = f"{chosen.model._meta.model_name}.{'updated' if instance else 'created'}"
-        audit(
-            by=Actor.from_request(request),
-            action=action,
-            obj=saved,
-            before=plain(before),
-            after=plain(model_to_dict(saved)),
-        )
+        saved = save_audited(form, by=Actor.from_request(request))
         messages.success(request, f"« {saved} » enregistré.")
         return redirect("settings_list", tenant_slug=request.tenant.slug, section=section)
     context = {
@@ -97,18 +87,6 @@ def settings_edit(request, section: str, pk: str | None = None):
         "instance": instance,
     }
     return render(request, "dashboard/settings_form.html", context)
-
-
-def plain(values: dict) -> dict:
-    """JSON-safe values for the audit log (ids and dates as text, related sets as id lists)."""
-    return {
-        key: [str(getattr(v, "pk", v)) for v in value]
-        if isinstance(value, list | tuple)
-        else value
-        if value is None or isinstance(value, bool | int | float | str)
-        else str(value)
-        for key, value in values.items()
-    }
 
 
 @require_POST

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.forms.models import model_to_dict
 from psycopg.types.json import Jsonb
 
 from smartqueue.queues import clock
@@ -47,6 +48,30 @@ def snapshot(obj, fields=SNAPSHOT_FIELDS) -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     return value if value is None or isinstance(value, int | str | bool) else str(value)
+
+
+def plain(values: dict) -> dict:
+    """JSON-safe values for the audit log (ids and dates as text, related sets as id lists)."""
+    return {
+        key: [str(getattr(v, "pk", v)) for v in value]
+        if isinstance(value, list | tuple)
+        else value
+        if value is None or isinstance(value, bool | int | float | str)
+        else str(value)
+        for key, value in values.items()
+    }
+
+
+def save_audited(form, *, by: Actor):
+    """Save a settings form (site, service, counter…) and write who changed what. The stored row
+    is read again for "before": validation has already changed the form's instance."""
+    instance = form.instance
+    stored = None if instance._state.adding else type(instance).objects.get(pk=instance.pk)
+    before = plain(model_to_dict(stored)) if stored else {}
+    saved = form.save()
+    action = f"{saved._meta.model_name}.{'updated' if stored else 'created'}"
+    audit(by=by, action=action, obj=saved, before=before, after=plain(model_to_dict(saved)))
+    return saved
 
 
 def audit(*, by: Actor, action: str, obj, before: dict, after: dict) -> None:

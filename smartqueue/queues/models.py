@@ -1,5 +1,6 @@
 """Tenant schema: where customers wait. Only services.py changes tickets and agent state."""
 
+import secrets
 import uuid
 import zoneinfo
 
@@ -358,3 +359,49 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}:{self.object_id}"
+
+
+def appointment_code() -> str:
+    """Short enough to type at a kiosk; no 0/O or 1/I to misread."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+class Appointment(models.Model):
+    """A booked visit for a service; checked in at the kiosk, it becomes a ticket."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Prévu"
+        CHECKED_IN = "checked_in", "Arrivé"
+        CANCELLED = "cancelled", "Annulé"
+        COMPLETED = "completed", "Terminé"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(max_length=8, unique=True, default=appointment_code)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments")
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    metadata = models.JSONField(default=dict, blank=True)
+    ticket = models.OneToOneField(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointment"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["service", "starts_at"], name="appointment_by_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="appointment_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,10 @@ from django.http import Http404, JsonResponse
 from smartqueue.tenants.models import Tenant
 
 TENANT_PATH = re.compile(r"^/(?P<prefix>t|api/v1/tenants)/(?P<slug>[^/]+)/(?P<rest>.*)$")
+# Older API clients give the tenant in a header, on paths without it (/api/v1/queues/).
+LEGACY_HEADER = "X-Tenant"
+PUBLIC_API = ("/api/v1/auth/", "/api/v1/health/", "/api/v1/tenants/", "/api/v1/schema/")
+MISMATCH = "L'en-tête X-Tenant ne correspond pas au tenant de l'adresse."
 
 
 def active_tenant(slug: str) -> Tenant | None:
@@ -36,10 +40,17 @@ class TenantFromPathMiddleware:
         match = TENANT_PATH.match(request.path_info)
         # /api/v1/tenants/<id>/ alone is the operators' tenant detail, not a tenant's resource.
         is_api = match is not None and match["prefix"] != "t"
-        if match and not (is_api and not match["rest"]):
-            tenant = active_tenant(match["slug"])
+        slug = match["slug"] if match and not (is_api and not match["rest"]) else None
+        header = request.headers.get(LEGACY_HEADER, "").strip()
+        if header and request.path_info.startswith("/api/v1/"):
+            if slug is not None and header != slug:
+                return JsonResponse({"detail": MISMATCH}, status=400)
+            if match is None and not request.path_info.startswith(PUBLIC_API):
+                slug = header
+        if slug is not None:
+            tenant = active_tenant(slug)
             if tenant is None:
-                if is_api:
+                if is_api or header:
                     return JsonResponse({"detail": "Not found."}, status=404)
                 raise Http404("Organisation inconnue")
             request.tenant = tenant
