@@ -25,7 +25,7 @@ class Dispatcher:
         self._events: queue.Queue[DomainEvent] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
-        self._own_loop: asyncio.AbstractEventLoop | None = None
+        self._own_loops = threading.local()  # a loop runs in one thread at a time
         self.page_loop: asyncio.AbstractEventLoop | None = None
 
     def submit(self, event: DomainEvent) -> None:
@@ -91,17 +91,22 @@ class Dispatcher:
         return not isinstance(layer, InMemoryChannelLayer) or self.page_loop is not None
 
     def send(self, group: str, html: str) -> None:
+        self.send_message(group, {"type": "live.html", "html": html})
+
+    def send_message(self, group: str, message: dict) -> None:
+        """Any message to a group, from any thread but the page loop's (the API's sockets use it
+        too, from their own thread)."""
         layer = get_channel_layer()
         if layer is None:
             return
-        message = {"type": "live.html", "html": html}
         loop = self.page_loop
         if loop is not None and loop.is_running():
             asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(10)
         elif not isinstance(layer, InMemoryChannelLayer):
-            if self._own_loop is None:
-                self._own_loop = asyncio.new_event_loop()
-            self._own_loop.run_until_complete(layer.group_send(group, message))
+            own = getattr(self._own_loops, "loop", None)
+            if own is None:
+                own = self._own_loops.loop = asyncio.new_event_loop()
+            own.run_until_complete(layer.group_send(group, message))
         # else: in-memory layer and no page ever connected to this process: nobody to tell.
 
 
