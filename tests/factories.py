@@ -70,6 +70,7 @@ def make_agent(counter: Counter, *, tenant=None) -> Actor:
 TENANT_TABLES = [
     "queues_auditlog",
     "queues_ticketevent",
+    "queues_appointment",
     "queues_ticket",
     "queues_queueday",
     "queues_agentprofile",

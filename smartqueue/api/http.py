@@ -103,6 +103,9 @@ def api_view(methods: tuple[str, ...] = ("GET",), *, scope: str | None = None, a
                 return JsonResponse(result)
             return result
 
+        # Read by the schema and by the tests that sweep every route.
+        wrapper.api_methods = methods  # type: ignore[attr-defined]
+        wrapper.api_scope = scope  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

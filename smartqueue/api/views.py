@@ -1,6 +1,7 @@
+from allauth.account.adapter import get_adapter
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.contrib.auth import authenticate as check_password
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django_tenants.utils import get_public_schema_name
@@ -12,6 +13,8 @@ from smartqueue.api.pagination import paginate
 from smartqueue.api.shapes import tenant_json
 from smartqueue.tenants.models import Tenant
 from smartqueue.tenants.services import TenantError, create_tenant
+
+THROTTLED = "Trop de tentatives de connexion : réessayez dans quelques minutes."
 
 
 def user_json(user) -> dict:  # the documented login answer
@@ -69,13 +72,24 @@ def login(request, data):
     email, password = data.get("email"), data.get("password")
     if not isinstance(email, str) or not isinstance(password, str) or not email or not password:
         raise ApiError(400, {"non_field_errors": ["email et password sont requis."]})
-    user = check_password(request, email=email.strip().lower(), password=password)
+    user = authenticate_throttled(request, email=email.strip().lower(), password=password)
     if user is None or not user.is_active:
         raise ApiError(
             400, {"non_field_errors": ["Impossible de se connecter avec les identifiants fournis."]}
         )
     _, key = ApiToken.objects.issue(user)
     return {"token": key, "user": user_json(user)}
+
+
+def authenticate_throttled(request, *, email: str, password: str):
+    """The sign-in page's rule (allauth's login_failed limits, per address and per IP) holds
+    for the API too: past it, 429 until the window passes."""
+    try:
+        return get_adapter(request).authenticate(request, email=email, password=password)
+    except ValidationError as error:
+        if error.code == "too_many_login_attempts":
+            raise ApiError(429, {"detail": THROTTLED}) from None
+        raise
 
 
 @api_view(("GET",))

@@ -1,5 +1,7 @@
 """The API answers 401 (no credentials), 403 (not a member / no scope), 404 (unknown tenant)."""
 
+import random
+
 import pytest
 
 from smartqueue.accounts.models import ApiToken, Role
@@ -78,3 +80,17 @@ def test_logout_revokes_the_token(client, tenants):
 def test_malformed_json_is_a_400(client, tenants):
     response = client.post("/api/v1/auth/", "{not json", content_type="application/json")
     assert response.status_code == 400
+
+
+def test_repeated_failed_logins_get_429_even_with_the_right_password(client, tenants):
+    client.defaults["REMOTE_ADDR"] = f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.9"
+    user = make_user(password="Long-enough-2026")
+    wrong = {"email": user.email, "password": "wrong"}
+    for _ in range(5):
+        response = client.post("/api/v1/auth/", wrong, content_type="application/json")
+        assert response.status_code == 400
+    right = {"email": user.email, "password": "Long-enough-2026"}
+    response = client.post("/api/v1/auth/", right, content_type="application/json")
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.json()["detail"]
+    assert not ApiToken.objects.filter(user=user).exists()
