@@ -1,4 +1,4 @@
-"""Server time of the live pages with a long queue: `manage.py benchmark_pages [--waiting 500]`.
+"""Server time of the live pages (and the API's lists) with a long queue: `manage.py benchmark_pages [--waiting 500]`.
 
 Renders each page in-process through Django's full stack (middleware, session, templates)
 against PostgreSQL, in a throwaway organisation, and prints p50 / p99 and the query count."""
@@ -54,17 +54,21 @@ class Command(BaseCommand):
         try:
             pages, agent = self.prepare(tenant, waiting)
             pages["reports"] = add_history(pages, history)
+            api = f"/api/v1/tenants/{SLUG}"
+            pages["api tickets"] = f"{api}/tickets/?page_size=100"
+            pages["api queue"] = f"{api}/tickets/?page_size=100&queue={pages['queue'].pk}"
+            pages["api stats"] = f"{api}/queues/{pages['queue'].pk}/stats/"
             dispatcher.flush(timeout=60)  # let the live pushes of the setup finish first
             client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
             client.force_login(agent)
             self.stdout.write(
                 f"{waiting} waiting, {history} in the 30-day report, {rounds} rounds per page"
             )
-            self.stdout.write(f"{'page':<10}{'p50 ms':>10}{'p99 ms':>10}{'queries':>10}")
+            self.stdout.write(f"{'page':<12}{'p50 ms':>10}{'p99 ms':>10}{'queries':>10}")
             pages.pop("queue")
             for name, url in pages.items():
                 p50, p99, queries = measure(client, url, rounds)
-                self.stdout.write(f"{name:<10}{p50:>10.1f}{p99:>10.1f}{queries:>10}")
+                self.stdout.write(f"{name:<12}{p50:>10.1f}{p99:>10.1f}{queries:>10}")
         finally:
             connection.set_schema_to_public()
 
