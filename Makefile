@@ -16,9 +16,11 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
+# Without REDIS_URL, periodic jobs (no-shows, end of day, notification sweeps) run beside daphne.
 run: install
 	$(PY) manage.py setup_local --url http://$(HOST):$(PORT)
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) smartqueue.asgi:application
+	@if [ -z "$$REDIS_URL" ]; then $(PY) manage.py run_periodic & fi; \
+	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) smartqueue.asgi:application
 
 # Debian's Chromium when present (installed with apt when root), else Playwright's own browser;
 # GNU gettext for the translation checks (skipped without it).

@@ -42,12 +42,14 @@ SHARED_APPS = [
     "smartqueue.api",
     "smartqueue.live",
     "smartqueue.dashboard",
+    "smartqueue.jobs",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "smartqueue.queues",
     "smartqueue.devices",
     "smartqueue.feedback",
+    "smartqueue.notifications",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -114,6 +116,7 @@ if REDIS_URL:
         "name": "smartqueue",
         "url": REDIS_URL,
         "immediate": env_bool("HUEY_IMMEDIATE", False),
+        "results": False,  # nothing reads them: the database holds what tasks did
     }
     CACHES = {
         "default": {
@@ -146,6 +149,17 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SmartQueue <no-reply@smartqueue.local>")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# --- Notifications: "console" prints messages (development); "twilio" sends them through
+# Twilio's REST API with the deployment's credentials. Links in messages start with PUBLIC_URL.
+PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+SMS_BACKEND = env_str("SMS_BACKEND", "console")
+WHATSAPP_BACKEND = env_str("WHATSAPP_BACKEND", "console")
+TWILIO_API_URL = env_str("TWILIO_API_URL", "https://api.twilio.com").rstrip("/")
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM")
+TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

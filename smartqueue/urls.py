@@ -6,7 +6,8 @@ from smartqueue.api import views as api_views
 from smartqueue.dashboard import audit_views, report_views, settings_views
 from smartqueue.dashboard import views as dashboard_views
 from smartqueue.devices import views as device_views
-from smartqueue.queues import ticket_views
+from smartqueue.notifications import views as notification_views
+from smartqueue.queues import booking_views, ticket_views
 from smartqueue.queues import views as queue_views
 
 api_patterns = [
@@ -55,8 +56,21 @@ tenant_patterns = [
         device_views.display_heartbeat,
         name="display_heartbeat",
     ),
+    path(
+        "notifications/twilio-status/",
+        notification_views.twilio_status,
+        name="twilio_status",
+    ),
+    path("book/", booking_views.book, name="book"),
+    path("book/<str:appointment_id>/", booking_views.booking, name="booking"),
+    path(
+        "book/<str:appointment_id>/cancel/",
+        booking_views.cancel_booking,
+        name="booking_cancel",
+    ),
     path("kiosk/<str:secret>/", device_views.kiosk_page, name="kiosk"),
     path("kiosk/<str:secret>/ticket/", device_views.kiosk_ticket, name="kiosk_ticket"),
+    path("kiosk/<str:secret>/check-in/", device_views.kiosk_check_in, name="kiosk_check_in"),
 ]
 
 urlpatterns = [

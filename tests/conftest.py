@@ -45,6 +45,15 @@ def close_other_sessions() -> None:
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def jobs_run_in_process():
+    """Huey's tasks run as they are enqueued in the test process, Redis or not; the worker
+    test (tests/notifications) starts a real consumer for the other path."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 @pytest.fixture(scope="session")
 def tenants(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -2,11 +2,11 @@
 
 import string
 
-import phonenumbers
 from django import forms
 from django.conf import settings
 
-from smartqueue.dashboard.forms import CounterForm, QueueForm, SiteForm
+from smartqueue.dashboard.forms import CounterForm, QueueForm, SiteForm, WebhookEndpointForm
+from smartqueue.phones import international_phone
 from smartqueue.queues.models import Customer, Queue, Service, Site, Ticket
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "SiteForm",
     "TenantForm",
     "TicketForm",
+    "WebhookEndpointForm",
 ]
 
 
@@ -28,7 +29,19 @@ class ServiceApiForm(forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = ["name", "letter", "sla_seconds", "priority_rules", "is_active"]
+        fields = [
+            "name",
+            "letter",
+            "sla_seconds",
+            "no_show_after_seconds",
+            "slot_minutes",
+            "slot_capacity",
+            "checkin_before_minutes",
+            "late_after_minutes",
+            "reminder_minutes",
+            "priority_rules",
+            "is_active",
+        ]
 
     def clean_priority_rules(self):
         rules = self.cleaned_data.get("priority_rules") or {}
@@ -99,20 +112,6 @@ class CustomerForm(forms.ModelForm):
         if not isinstance(metadata, dict):
             raise forms.ValidationError("metadata doit être un objet JSON.")
         return metadata
-
-
-def international_phone(raw: str, region: str = "SN") -> str:
-    """+221 77 123 45 67 → +221771234567; a number without its country code is Senegalese."""
-    raw = (raw or "").strip()
-    if not raw:
-        return ""
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise forms.ValidationError("Numéro de téléphone invalide.")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class TicketForm(forms.Form):

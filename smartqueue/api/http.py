@@ -73,6 +73,22 @@ def read_json(request) -> dict:
     return data
 
 
+def refuse_nul(*values) -> None:
+    """PostgreSQL text cannot hold a NUL character: refuse it here rather than fail there."""
+    if any(has_nul(value) for value in values):
+        raise ApiError(400, {"detail": "Le caractère NUL (\\u0000) n'est pas accepté."})
+
+
+def has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple) or hasattr(value, "__next__"):
+        return any(has_nul(item) for item in value)
+    return False
+
+
 def api_view(methods: tuple[str, ...] = ("GET",), *, scope: str | None = None, auth=True):
     """Wrap a view `view(request, data, **kwargs) -> JsonResponse | dict`.
 
@@ -93,7 +109,9 @@ def api_view(methods: tuple[str, ...] = ("GET",), *, scope: str | None = None, a
                         raise ApiError(401, {"detail": NOT_AUTHENTICATED})
                 if scope is not None:
                     check_membership(request, scope)
-                result = view(request, read_json(request), *args, **kwargs)
+                data = read_json(request)
+                refuse_nul(request.GET.lists(), data)
+                result = view(request, data, *args, **kwargs)
             except ApiError as error:
                 return JsonResponse(error.body, status=error.status)
             except DomainError as error:

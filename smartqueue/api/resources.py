@@ -3,11 +3,14 @@
 Tickets, agents and queue states change only through the engine (smartqueue.queues.services);
 settings rows (sites, services, queues, customers) are saved from their forms and audited."""
 
+from datetime import date
+
 from django.db.models import Q
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 
 from smartqueue.api import forms
 from smartqueue.api.http import (
+    ApiError,
     actor,
     api_view,
     get_or_404,
@@ -16,7 +19,7 @@ from smartqueue.api.http import (
     valid_form,
 )
 from smartqueue.api.pagination import paginate
-from smartqueue.api.query import filtered
+from smartqueue.api.query import filtered, parsed_id
 from smartqueue.api.shapes import (
     appointment_json,
     counter_json,
@@ -25,12 +28,15 @@ from smartqueue.api.shapes import (
     service_json,
     site_json,
     ticket_json,
+    webhook_json,
 )
+from smartqueue.notifications.models import WebhookEndpoint
 from smartqueue.queues import services
 from smartqueue.queues.appointments import book_appointment
 from smartqueue.queues.history import save_audited
 from smartqueue.queues.models import Appointment, Counter, Customer, Queue, Service, Site, Ticket
 from smartqueue.queues.selectors import queue_stats as stats_of_queues
+from smartqueue.queues.slots import slots_of_day
 
 
 def created(body: dict) -> JsonResponse:
@@ -225,3 +231,59 @@ def appointment_list(request, data):
     form = valid_form(forms.AppointmentForm, data)
     appointment = book_appointment(by=actor(request), **form.cleaned_data)
     return created(appointment_json(appointment))
+
+
+@api_view(("GET",), scope="read:ticket")
+def appointment_slots(request, data):
+    """One day's slots of a service at a site, with their free places (the booking rules are
+    appointments.py's and slots.py's)."""
+    site = get_param_row(request, Site.objects, "site")
+    service = get_param_row(request, Service.objects, "service")
+    raw_day = request.GET.get("day", "")
+    try:
+        day = date.fromisoformat(raw_day)
+    except ValueError:
+        raise ApiError(400, {"day": ["Date attendue au format AAAA-MM-JJ."]}) from None
+    return {
+        "site": str(site.pk),
+        "service": str(service.pk),
+        "day": day.isoformat(),
+        "slots": [
+            {"starts_at": slot.key, "ends_at": slot.ends_at.isoformat(), "free": slot.free}
+            for slot in slots_of_day(site, service, day)
+        ],
+    }
+
+
+def get_param_row(request, manager, name: str):
+    row = manager.filter(pk=parsed_id(name, request.GET.get(name, ""))).first()
+    if row is None:
+        raise ApiError(400, {name: [f"{name} inconnu."]})
+    return row
+
+
+# --- webhooks --------------------------------------------------------------------------------
+
+
+@api_view(("GET", "POST"), scope="manage:settings")
+def webhook_list(request, data):
+    return read_or_create(
+        request,
+        data,
+        queryset=WebhookEndpoint.objects.order_by("url", "id"),
+        form_class=forms.WebhookEndpointForm,
+        shape=webhook_json,
+        write_scope="manage:settings",
+    )
+
+
+@api_view(("GET", "PATCH", "DELETE"), scope="manage:settings")
+def webhook_detail(request, data, pk):
+    endpoint = get_or_404(WebhookEndpoint.objects, pk)
+    if request.method == "GET":
+        return webhook_json(endpoint)
+    if request.method == "DELETE":
+        endpoint.delete()
+        return HttpResponse(status=204)
+    form = valid_form(forms.WebhookEndpointForm, data, instance=endpoint)
+    return webhook_json(save_audited(form, by=actor(request)))

@@ -4,6 +4,7 @@
 from datetime import datetime
 from decimal import Decimal
 
+from smartqueue.notifications.models import WebhookEndpoint
 from smartqueue.queues.models import (
     AgentProfile,
     Appointment,
@@ -50,6 +51,8 @@ def site_json(site: Site) -> dict:
         "longitude": number(site.longitude),
         "phone": site.phone,
         "timezone": site.timezone,
+        "closing_time": site.closing_time.isoformat(timespec="minutes"),
+        "end_of_day": site.end_of_day,
         "is_active": site.is_active,
         "created_at": moment(site.created_at),
     }
@@ -61,6 +64,12 @@ def service_json(service: Service) -> dict:
         "name": service.name,
         "letter": service.letter,
         "sla_seconds": service.sla_seconds,
+        "no_show_after_seconds": service.no_show_after_seconds,
+        "slot_minutes": service.slot_minutes,
+        "slot_capacity": service.slot_capacity,
+        "checkin_before_minutes": service.checkin_before_minutes,
+        "late_after_minutes": service.late_after_minutes,
+        "reminder_minutes": service.reminder_minutes,
         "priority_rules": service.priority_rules,
         "is_active": service.is_active,
         "created_at": moment(service.created_at),
@@ -156,4 +165,18 @@ def appointment_json(appointment: Appointment) -> dict:
         "metadata": appointment.metadata,
         "ticket": text(appointment.ticket_id),
         "created_at": moment(appointment.created_at),
+    }
+
+
+def webhook_json(endpoint: WebhookEndpoint) -> dict:
+    """The secret is shown to admins (manage:settings): they need it to check signatures."""
+    return {
+        "id": str(endpoint.id),
+        "url": endpoint.url,
+        "events": endpoint.events,
+        "secret": endpoint.secret,
+        "is_active": endpoint.is_active,
+        "failing_since": moment(endpoint.failing_since),
+        "disabled_reason": endpoint.disabled_reason,
+        "created_at": moment(endpoint.created_at),
     }

@@ -1,6 +1,7 @@
 """What a manager sees of a site, live: queues, agents, tickets past their SLA."""
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from django.db.models import (
     Count,
@@ -12,7 +13,7 @@ from django.db.models import (
 from smartqueue.feedback.models import Feedback
 from smartqueue.queues import clock
 from smartqueue.queues.expressions import SLA
-from smartqueue.queues.models import AgentProfile, Queue, Site, Ticket
+from smartqueue.queues.models import AgentProfile, Appointment, Queue, Site, Ticket
 from smartqueue.queues.selectors import QueueStats, queue_stats
 
 PAST_SLA_SHOWN = 10
@@ -32,6 +33,7 @@ class SiteDashboard:
     past_sla: list[tuple[Ticket, int]]  # with seconds waited so far
     past_sla_count: int
     csat: float | None  # share of today's answers rating 4 or 5
+    appointments: dict  # today's appointments at the site by status
 
     @property
     def totals(self) -> dict:
@@ -71,7 +73,22 @@ def site_dashboard(site: Site) -> SiteDashboard:
         past_sla=[(t, waited(t)) for t in past_sla(site)[:PAST_SLA_SHOWN]],
         past_sla_count=past_sla(site).count(),
         csat=csat_today(site),
+        appointments=appointments_today(site),
     )
+
+
+def appointments_today(site: Site) -> dict:
+    """Today's appointments (local day): booked, arrived, missed; one query."""
+    today = clock.now().astimezone(site.zone).date()
+    start = datetime.combine(today, time(0), tzinfo=site.zone)
+    rows = Appointment.objects.filter(
+        site=site, starts_at__gte=start, starts_at__lt=start + timedelta(days=1)
+    ).aggregate(
+        booked=Count("id", filter=~Q(status=Appointment.Status.CANCELLED)),
+        checked_in=Count("id", filter=Q(status=Appointment.Status.CHECKED_IN)),
+        no_show=Count("id", filter=Q(status=Appointment.Status.NO_SHOW)),
+    )
+    return rows
 
 
 def csat_today(site: Site) -> float | None:

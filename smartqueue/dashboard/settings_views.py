@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import segno
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +32,7 @@ class Section:
     title: str
     form: type
     related: tuple[str, ...] = ()
+    admins_only: bool = False  # what customers read and where our data goes
 
     @property
     def model(self):
@@ -44,18 +46,25 @@ SECTIONS = {
     "counters": Section("Guichets", forms.CounterForm, ("site",)),
     "displays": Section("Écrans", forms.DisplayForm, ("site",)),
     "kiosks": Section("Bornes", forms.KioskForm, ("site",)),
+    "hours": Section("Horaires des rendez-vous", forms.OpeningHoursForm, ("site",)),
+    "holidays": Section("Jours fermés", forms.HolidayForm, ("site",)),
+    "notifications": Section("Messages aux clients", forms.NotificationTemplateForm, (), True),
+    "webhooks": Section("Webhooks", forms.WebhookEndpointForm, (), True),
 }
 
 
-def section_of(name: str) -> Section:
+def section_of(name: str, request) -> Section:
     if name not in SECTIONS:
         raise Http404
-    return SECTIONS[name]
+    section = SECTIONS[name]
+    if section.admins_only and request.membership.role != Role.ADMIN:
+        raise PermissionDenied("Réservé aux administrateurs.")
+    return section
 
 
 @member_required(*MANAGERS)
 def settings_list(request, section: str):
-    chosen = section_of(section)
+    chosen = section_of(section, request)
     items = chosen.model.objects.select_related(*chosen.related)
     if chosen.model is Counter:
         items = items.prefetch_related("queues")
@@ -72,7 +81,7 @@ def settings_list(request, section: str):
 
 @member_required(*MANAGERS)
 def settings_edit(request, section: str, pk: str | None = None):
-    chosen = section_of(section)
+    chosen = section_of(section, request)
     instance = get_object_or_404(chosen.model, pk=as_uuid(pk)) if pk else None
     form = chosen.form(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():

@@ -1,8 +1,8 @@
-import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from smartqueue.devices.selectors import open_queues
+from smartqueue.phones import international_phone
 from smartqueue.queues.models import Customer, Queue, Site
 
 NOTIFY_CHOICES = [("", "Aucun"), ("sms", "SMS"), ("whatsapp", "WhatsApp")]
@@ -25,17 +25,8 @@ class KioskTicketForm(forms.Form):
         raise forms.ValidationError(_("Ce service n'est pas ouvert pour le moment."))
 
     def clean_phone(self) -> str:
-        """E.164, read with the site's country as the default region (77 123 45 67 in Dakar)."""
-        raw = self.cleaned_data["phone"].strip()
-        if not raw:
-            return ""
-        try:
-            number = phonenumbers.parse(raw, self.site.country or None)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise forms.ValidationError(_("Ce numéro de téléphone n'est pas valide."))
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        """Read with the site's country as the default region (77 123 45 67 in Dakar)."""
+        return international_phone(self.cleaned_data["phone"], self.site.country)
 
     def clean(self):
         data = super().clean()
@@ -55,3 +46,9 @@ class KioskTicketForm(forms.Form):
         customer.notify_whatsapp = customer.notify_whatsapp or notify == "whatsapp"
         customer.save()
         return customer
+
+
+class CheckInForm(forms.Form):
+    """An appointment's code, typed or read by the kiosk's scanner (which types it too)."""
+
+    code = forms.CharField(max_length=12, error_messages={"required": _("Tapez votre code.")})

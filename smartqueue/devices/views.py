@@ -10,13 +10,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartqueue.devices.forms import KioskTicketForm
+from smartqueue.devices.forms import CheckInForm, KioskTicketForm
 from smartqueue.devices.models import Display, Kiosk
 from smartqueue.devices.selectors import display_board, open_queues
 from smartqueue.errors import DomainError
 from smartqueue.languages import supported
 from smartqueue.live.sequence import current_seq
-from smartqueue.queues import services
+from smartqueue.queues import appointments, services
 from smartqueue.queues.estimates import estimated_wait_seconds, wait_range
 from smartqueue.queues.history import Actor
 from smartqueue.queues.selectors import position_in_queue
@@ -98,6 +98,27 @@ def kiosk_ticket(request, tenant_slug: str, secret: str):
             form.add_error(None, error.message)
             return render(request, f"{KIOSK}#problem", {"form": form}, status=400)
         return render(request, f"{KIOSK}#ticket", ticket_context(request, kiosk, ticket))
+
+
+@require_POST
+def kiosk_check_in(request, tenant_slug: str, secret: str):
+    """An appointment's code gives its ticket (appointments.check_in decides on time or not)."""
+    kiosk = device(Kiosk, secret)
+    language = supported(request.POST.get("lang"), kiosk.language)
+    form = CheckInForm(request.POST)
+    with translation.override(language):
+        if form.is_valid():
+            try:
+                ticket = appointments.check_in(
+                    code=form.cleaned_data["code"],
+                    site=kiosk.site,
+                    by=Actor.from_request(request, label=f"borne {kiosk.name}"),
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return render(request, f"{KIOSK}#ticket", ticket_context(request, kiosk, ticket))
+        return render(request, f"{KIOSK}#problem", {"form": form}, status=400)
 
 
 def too_fast(kiosk: Kiosk) -> bool:

@@ -2,6 +2,7 @@
 itself is ordering.py's."""
 
 import uuid
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.db.models import F
@@ -20,6 +21,7 @@ from smartqueue.queues.ordering import Head, preference, waiting_in_order
 from smartqueue.queues.steps import Status
 
 PROBE = uuid.UUID(int=0)  # stands for the queue id while the claim's SQL is written once
+PROBE_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # and this for the moment of the call
 
 
 def queues_to_call(counter: Counter, queue: Queue | None) -> list[Queue]:
@@ -52,11 +54,22 @@ def waiting_heads(counter: Counter, queues: list[Queue]) -> list[Head]:
     passed_over = dict(
         CounterQueue.objects.filter(counter=counter).values_list("queue_id", "passed_over")
     )
+    now = clock.now()
     heads = []
     for queue in queues:
-        first = waiting_in_order(queue).values("arrived_at", "priority").first()
-        if first is not None:
-            heads.append(Head(queue=queue, passed_over=passed_over.get(queue.pk, 0), **first))
+        first = waiting_in_order(queue, now).values("arrived_at", "priority", "appointment_at")
+        head = first.first()
+        if head is not None:
+            slot = head.pop("appointment_at")
+            due = slot is not None and slot <= now
+            heads.append(
+                Head(
+                    queue=queue,
+                    passed_over=passed_over.get(queue.pk, 0),
+                    appointment_due=due,
+                    **head,
+                )
+            )
     return heads
 
 
@@ -88,13 +101,15 @@ def claim_subquery_for(algorithm: str, step_seconds: int) -> tuple[str, tuple]:
     each call only swaps in its queue id."""
     probe = Queue(id=PROBE, algorithm=algorithm)
     probe.service = Service(priority_rules={"step_seconds": step_seconds})
-    candidate = waiting_in_order(probe).select_for_update(skip_locked=True).values("id")[:1]
+    waiting = waiting_in_order(probe, PROBE_TIME)
+    candidate = waiting.select_for_update(skip_locked=True).values("id")[:1]
     return candidate.query.sql_with_params()
 
 
 def claim_subquery(queue: Queue) -> tuple[str, list]:
     sql, params = claim_subquery_for(queue.algorithm, queue.service.priority_step_seconds)
-    return sql, [queue.pk if value == PROBE else value for value in params]
+    swapped = {PROBE: queue.pk, PROBE_TIME: clock.now()}
+    return sql, [swapped.get(value, value) for value in params]
 
 
 def note_passed_over(counter: Counter, *, chosen: Queue, others: list[Queue]) -> None:

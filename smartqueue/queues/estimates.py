@@ -1,42 +1,129 @@
-"""Estimated wait: from the live service rate (recent service times of this queue and the
-agents now serving it), never a constant; shown to customers as a rounded-up range."""
+"""Estimated wait: from the live service rate (recent service times of the queue's service and
+the agents now serving the queue), never a constant; shown to customers as a rounded-up range.
+
+Two queries whatever the queue's size (kiosk and ticket pages run this on every refresh): one
+for the agents, one for the latest service times. `manage.py simulate_day` measures its error
+against the waits that actually happen (simulation.py).
+"""
 
 import math
-from statistics import median
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
-from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from smartqueue.queues.models import AgentProfile, Queue, Ticket
+from smartqueue.queues import clock
+from smartqueue.queues.models import AgentProfile, CounterQueue, Queue, Ticket
 
-RECENT = 20
-FALLBACK_SERVICE_SECONDS = 300  # until the queue has served anybody today
+RECENT = 30  # service times read, newest first
+DECAY = 0.9  # each older service time weighs 10 % less than the one after it
+LOOKBACK = timedelta(days=7)  # older service times say little about today's pace
+FALLBACK_SERVICE_SECONDS = 300  # until the service has served anybody this week
 
 
-def typical_service_seconds(queue: Queue) -> float:
-    durations = (
-        Ticket.objects.filter(queue=queue, outcome=Ticket.Outcome.SERVED, ended_at__isnull=False)
-        .annotate(started=Coalesce("service_started_at", "called_at"))
-        .annotate(duration=F("ended_at") - F("started"))
-        .order_by("-ended_at")
-        .values_list("duration", flat=True)[:RECENT]
+@dataclass(frozen=True)
+class Staffing:
+    agents: int  # available or busy at an active counter of the queue
+    share: float  # of their time the queue gets: an agent whose counter serves 2 queues gives ½
+    free: int  # available: they call the next ticket without waiting for anyone
+
+
+def staffing(queue: Queue) -> Staffing:
+    """Who works the queue right now, in one query (a row per agent, a handful). Paused or
+    offline agents serve nobody; a counter shares its agent between its open queues."""
+    working = (AgentProfile.Status.AVAILABLE, AgentProfile.Status.BUSY)
+    shared_by = (
+        CounterQueue.objects.filter(counter=OuterRef("counter"))
+        .exclude(queue__status=Queue.Status.CLOSED)
+        .values("counter")
+        .annotate(n=Count("id"))
+        .values("n")
     )
-    seconds = [d.total_seconds() for d in durations if d is not None]
-    return median(seconds) if seconds else FALLBACK_SERVICE_SECONDS
+    rows = list(
+        AgentProfile.objects.filter(
+            counter__queues=queue, counter__is_active=True, current_status__in=working
+        )
+        .annotate(queues=Subquery(shared_by))
+        .values_list("current_status", "queues")
+    )
+    return Staffing(
+        agents=len(rows),
+        share=sum(1 / max(queues or 1, 1) for _, queues in rows),
+        free=sum(status == AgentProfile.Status.AVAILABLE for status, _ in rows),
+    )
 
 
 def agents_serving(queue: Queue) -> int:
-    working = (AgentProfile.Status.AVAILABLE, AgentProfile.Status.BUSY)
-    count = AgentProfile.objects.filter(
-        counter__queues=queue, current_status__in=working, counter__is_active=True
-    ).count()
-    return max(count, 1)
+    """At least one: an empty counter row still gets somebody eventually, and we divide by it."""
+    return max(staffing(queue).agents, 1)
+
+
+# The latest services of each of the service's queues (the served_by_end index, a few rows
+# each), then the latest of those: a plain ORDER BY over all its queues would sort a week of
+# every branch's tickets on each kiosk page.
+RECENT_SQL = """
+SELECT recent.ended_at - recent.called_at
+  FROM queues_queue AS queue
+ CROSS JOIN LATERAL (
+       SELECT ended_at, called_at
+         FROM queues_ticket
+        WHERE queue_id = queue.id AND outcome = %(served)s AND called_at IS NOT NULL
+          AND ended_at > %(since)s AND ended_at <= %(now)s
+        ORDER BY ended_at DESC
+        LIMIT %(recent)s
+       ) AS recent
+ WHERE queue.service_id = %(service)s
+ ORDER BY recent.ended_at DESC
+ LIMIT %(recent)s
+"""
+
+
+def recent_service_seconds(queue: Queue) -> list[float]:
+    """How long an agent was taken by each of the service's latest served tickets, newest
+    first, across all its queues (the same service takes about as long at every branch, and a
+    quiet queue borrows the pace of busy ones). From the call to the close: walking to the
+    counter is part of the time a counter stays taken. As of the engine's clock, so that a
+    replayed day sees only its own past."""
+    now = clock.now()
+    params: dict[str, Any] = {
+        "served": Ticket.Outcome.SERVED.value,
+        "since": now - LOOKBACK,
+        "now": now,
+        "recent": RECENT,
+        "service": queue.service_id,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(RECENT_SQL, params)
+        return [duration.total_seconds() for (duration,) in cursor.fetchall()]
+
+
+def moving_average(newest_first: list[float]) -> float:
+    """Exponentially weighted: follows a slowing or quickening pace within a few tickets, while
+    one long file does not swing it. A mean, not a median: the queue moves at the mean pace, and
+    service times are skewed (a few long ones)."""
+    weights = [DECAY**age for age in range(len(newest_first))]
+    return sum(w * s for w, s in zip(weights, newest_first, strict=True)) / sum(weights)
+
+
+def typical_service_seconds(queue: Queue) -> float:
+    seconds = recent_service_seconds(queue)
+    return moving_average(seconds) if seconds else FALLBACK_SERVICE_SECONDS
 
 
 def estimated_wait_seconds(queue: Queue, position: int) -> int:
-    """Position 1 is next: they wait about one service time shared by the agents serving."""
-    return math.ceil(position / agents_serving(queue) * typical_service_seconds(queue))
+    """Position 1 is next (in the queue's own order, selectors.position_in_queue). The first
+    `free` positions are called at once; each later one waits for an agent to finish. The agents
+    finish one ticket every service time ÷ their share of it (the pace), and the first of them
+    to finish is, on average, half a pace away. Nobody at work: as if one agent were coming."""
+    staff = staffing(queue)
+    behind_busy = position - staff.free
+    if behind_busy <= 0:
+        return 0
+    pace = typical_service_seconds(queue) / (staff.share or 1)
+    return math.ceil((behind_busy - 0.5) * pace)
 
 
 def wait_range(seconds: int) -> str:

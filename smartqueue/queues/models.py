@@ -3,6 +3,7 @@
 import secrets
 import uuid
 import zoneinfo
+from datetime import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +20,10 @@ def validate_timezone(value: str) -> None:
 class Site(models.Model):
     """A branch: where the counters, the kiosk and the lobby display are."""
 
+    class EndOfDay(models.TextChoices):
+        EXPIRE = "expire", "Clore les tickets restants"
+        KEEP = "keep", "Garder les tickets pour le lendemain"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
@@ -31,6 +36,9 @@ class Site(models.Model):
     timezone = models.CharField(
         max_length=64, default="Africa/Dakar", validators=[validate_timezone]
     )
+    # Local time of the site; what happens then to tickets still waiting is `end_of_day`.
+    closing_time = models.TimeField(default=time(18, 0))
+    end_of_day = models.CharField(max_length=6, choices=EndOfDay.choices, default=EndOfDay.EXPIRE)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -56,8 +64,19 @@ class Service(models.Model):
         validators=[RegexValidator(r"^[A-Z]{1,2}$", "Une ou deux lettres majuscules.")],
     )
     sla_seconds = models.PositiveIntegerField(default=600, validators=[MinValueValidator(1)])
+    # A called ticket not started that long after its last call (or recall) becomes a no-show.
+    no_show_after_seconds = models.PositiveIntegerField(
+        default=180, validators=[MinValueValidator(1)]
+    )
     # {"step_seconds": 300}: each priority level counts as that much waiting already done.
     priority_rules = models.JSONField(default=dict, blank=True)
+    # Appointments: slots of this length, this many customers each; check-in opens this long
+    # before the slot; later than `late_after_minutes` past its start, one joins as a walk-in.
+    slot_minutes = models.PositiveSmallIntegerField(default=15, validators=[MinValueValidator(5)])
+    slot_capacity = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    checkin_before_minutes = models.PositiveSmallIntegerField(default=30)
+    late_after_minutes = models.PositiveSmallIntegerField(default=15)
+    reminder_minutes = models.PositiveSmallIntegerField(default=60)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -269,6 +288,8 @@ class Ticket(models.Model):
     )
     transfer_reason = models.CharField(max_length=300, blank=True)
     quoted_wait_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # A checked-in appointment's slot start: from then on it is called before walk-ins.
+    appointment_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["arrived_at"]
@@ -375,6 +396,7 @@ class Appointment(models.Model):
         CHECKED_IN = "checked_in", "Arrivé"
         CANCELLED = "cancelled", "Annulé"
         COMPLETED = "completed", "Terminé"
+        NO_SHOW = "no_show", "Absent"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.CharField(max_length=8, unique=True, default=appointment_code)
@@ -392,6 +414,7 @@ class Appointment(models.Model):
     ticket = models.OneToOneField(
         Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointment"
     )
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -405,3 +428,50 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class OpeningHours(models.Model):
+    """When a site receives booked customers, in its local time; several rows make a day with
+    a break. A site without rows opens Monday to Friday, 9:00 to 17:00."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Lundi"
+        TUESDAY = 1, "Mardi"
+        WEDNESDAY = 2, "Mercredi"
+        THURSDAY = 3, "Jeudi"
+        FRIDAY = 4, "Vendredi"
+        SATURDAY = 5, "Samedi"
+        SUNDAY = 6, "Dimanche"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens_at = models.TimeField()
+    closes_at = models.TimeField()
+
+    class Meta:
+        ordering = ["site", "weekday", "opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="opening_closes_after_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+class Holiday(models.Model):
+    """A day the site is closed to appointments (public holiday, Tabaski…)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="holidays")
+    day = models.DateField()
+    name = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["site", "day"], name="one_holiday_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}".strip()

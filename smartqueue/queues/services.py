@@ -5,6 +5,8 @@ rule raises DomainError with a message for people), writes history and audit, an
 domain event after commit.
 """
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -52,7 +54,9 @@ def create_ticket(
     customer: Customer | None = None,
     customer_name: str = "",
     customer_phone: str = "",
+    appointment_at: datetime | None = None,
 ) -> Ticket:
+    """`appointment_at`: the slot of a checked-in appointment (appointments.check_in)."""
     if channel not in Ticket.Channel.values:
         raise DomainError(f"Canal inconnu : {channel}.")
     if not isinstance(priority, int) or isinstance(priority, bool) or not 0 <= priority <= 9:
@@ -78,6 +82,7 @@ def create_ticket(
             priority=priority,
             created_at=now,
             arrived_at=now,
+            appointment_at=appointment_at,
         )
         record(ticket, Kind.CREATED, by=by)
         publish_ticket("ticket.created", ticket)
@@ -249,6 +254,7 @@ def next_leg(ticket: Ticket, target: Queue, *, reason: str, to_back: bool) -> Ti
         priority=ticket.priority,
         created_at=now,
         arrived_at=now if to_back else ticket.arrived_at,
+        appointment_at=None if to_back else ticket.appointment_at,
         transferred_from=ticket,
         transfer_reason=reason[:300],
     )

@@ -1,6 +1,6 @@
 import uuid
 
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django_tenants.models import TenantMixin
 
@@ -20,6 +20,8 @@ class Tenant(TenantMixin):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=50, unique=True, validators=[slug_validator])
     is_active = models.BooleanField(default=True)
+    # Customers' names and phone numbers on tickets older than this are erased (jobs).
+    retention_days = models.PositiveIntegerField(default=365, validators=[MinValueValidator(1)])
     created_at = models.DateTimeField(auto_now_add=True)
 
     auto_create_schema = True

@@ -1,7 +1,7 @@
 """Creating organisations: the one place that makes a tenant, its schema and its first admin."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from smartqueue.accounts.models import Membership, Role, User
 from smartqueue.tenants.models import Tenant, schema_name_for
@@ -39,3 +39,9 @@ def ensure_user(*, email: str, password: str | None = None, **names: str) -> Use
         user.set_password(password)
         user.save(update_fields=["password"])
     return user
+
+
+def current_tenant() -> Tenant | None:
+    """The tenant whose schema is active (schema_context only sets a schema name, not a row)."""
+    schema = getattr(connection, "schema_name", None)
+    return Tenant.objects.filter(schema_name=schema).first() if schema else None

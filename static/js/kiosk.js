@@ -15,6 +15,7 @@
   function show(step) {
     document.getElementById("step-service").hidden = step !== "service";
     document.getElementById("step-phone").hidden = step !== "phone";
+    document.getElementById("checkin-form").hidden = step !== "service";
   }
 
   document.addEventListener("click", function (event) {

@@ -94,3 +94,13 @@ def test_repeated_failed_logins_get_429_even_with_the_right_password(client, ten
     assert response.status_code == 429
     assert "Trop de tentatives" in response.json()["detail"]
     assert not ApiToken.objects.filter(user=user).exists()
+
+
+def test_a_nul_character_is_refused_anywhere(client, tenants):
+    user = make_user(tenant=tenants.alpha, role=Role.ADMIN)
+    headers = auth(user)
+    path = "/api/v1/tenants/alpha/customers/"
+    assert client.get(path, {"search": "a\x00b"}, **headers).status_code == 400
+    body = {"first_name": "Awa", "metadata": {"note": ["x\x00"]}}
+    response = client.post(path, body, content_type="application/json", **headers)
+    assert response.status_code == 400 and "NUL" in response.json()["detail"]

@@ -4,11 +4,14 @@ A member of beta asks for alpha's endpoints, with the ids of alpha's own rows: 4
 method. A member of alpha asking with the id of a beta row: 404, the row is not in alpha's
 schema. The same through the legacy X-Tenant header."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from smartqueue.accounts.models import ApiToken, Role
+from smartqueue.notifications.models import WebhookEndpoint
 from smartqueue.queues import services
 from smartqueue.queues.appointments import book_appointment
 from smartqueue.queues.history import SYSTEM
@@ -49,12 +52,14 @@ def rows_of(tenant) -> dict[str, str]:
     ticket = services.create_ticket(queue=queue, customer=customer)
     appointment = book_appointment(
         service=queue.service,
-        starts_at=ticket.created_at.replace(year=2099),
-        ends_at=ticket.created_at.replace(year=2099, hour=23, minute=59),
+        starts_at=datetime(2099, 10, 5, 10, 0, tzinfo=UTC),  # a Monday at 10:00 in Dakar
+        ends_at=datetime(2099, 10, 5, 10, 15, tzinfo=UTC),
         by=SYSTEM,
     )
+    webhook = WebhookEndpoint.objects.create(url="https://example.com/", events=["ticket.called"])
     connection.set_schema_to_public()
     return {
+        "webhooks": str(webhook.pk),
         "sites": str(queue.site_id),
         "queues/services": str(queue.service_id),
         "queues": str(queue.pk),

@@ -191,7 +191,7 @@ def test_an_integrator_walks_the_whole_document(client, tenants):
             "service": service["id"],
             "customer": customer["id"],
             "starts_at": "2099-10-05T14:00:00Z",
-            "ends_at": "2099-10-05T14:30:00Z",
+            "ends_at": "2099-10-05T14:15:00Z",
             "metadata": {"notes": "Client VIP"},
         },
         status=201,
@@ -285,3 +285,48 @@ def test_platform_staff_create_tenants_members_only_see_theirs(client, tenants):
     assert member.get(f"/api/v1/tenants/{tenants.beta.pk}/", status=404)
     assert member.get(f"/api/v1/tenants/{tenants.alpha.pk}/")["slug"] == "alpha"
     assert member.post("/api/v1/tenants/", {"name": "X", "slug": "x"}, status=403)
+
+
+def test_admins_register_webhooks_agents_may_not(client, tenants):
+    admin = login(client, "admin@alpha.test")
+    refused = admin.post(
+        f"{BASE}/webhooks/", {"url": "http://x.test/", "events": ["ticket.called"]}, status=400
+    )
+    assert list(refused) == ["url"]
+    hook = admin.post(
+        f"{BASE}/webhooks/",
+        {"url": "https://hooks.example.com/sq", "events": ["ticket.called", "ticket.closed"]},
+        status=201,
+    )
+    assert hook["is_active"] is True and len(hook["secret"]) == 64
+    changed = admin.call("patch", f"{BASE}/webhooks/{hook['id']}/", {"is_active": False})
+    assert changed["is_active"] is False and changed["events"] == ["ticket.called", "ticket.closed"]
+    user = make_user(tenant=tenants.alpha, role=Role.MANAGER, password=PASSWORD)
+    manager = login(client, user.email)
+    assert manager.get(f"{BASE}/webhooks/", status=403)
+    response = client.delete(
+        f"{BASE}/webhooks/{hook['id']}/", HTTP_AUTHORIZATION=f"Token {admin.token}"
+    )
+    assert response.status_code == 204
+    assert admin.get(f"{BASE}/webhooks/")["count"] == 0
+
+
+def test_free_slots_of_a_day_then_a_booking_takes_one(client, tenants, alpha):
+    from tests.factories import make_queue
+
+    queue = make_queue()
+    admin = login(client, "admin@alpha.test")
+    path = f"{BASE}/tickets/appointments/slots/"
+    query = {"site": str(queue.site_id), "service": str(queue.service_id), "day": "2099-10-05"}
+    day = admin.get(path, query)
+    assert len(day["slots"]) == 32 and day["slots"][0]["starts_at"] == "2099-10-05T09:00:00+00:00"
+    first = day["slots"][0]
+    admin.post(
+        f"{BASE}/tickets/appointments/",
+        {"service": query["service"], "starts_at": first["starts_at"], "ends_at": first["ends_at"]},
+        status=201,
+    )
+    assert admin.get(path, query)["slots"][0]["free"] == 0
+    assert admin.get(path, {**query, "day": "2099-10-04"})["slots"] == []  # a Sunday
+    assert list(admin.get(path, {**query, "day": "nope"}, status=400)) == ["day"]
+    assert list(admin.get(path, {**query, "site": "x"}, status=400)) == ["site"]

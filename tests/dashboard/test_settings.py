@@ -26,7 +26,18 @@ def test_a_manager_sets_up_a_service_a_queue_and_a_counter(client, manager):
     site = make_site()
     response = client.post(
         "/t/alpha/settings/services/new/",
-        {"name": "Transfert d'argent", "letter": "T", "sla_seconds": 420, "is_active": "on"},
+        {
+            "name": "Transfert d'argent",
+            "letter": "T",
+            "sla_seconds": 420,
+            "no_show_after_seconds": 120,
+            "slot_minutes": 20,
+            "slot_capacity": 2,
+            "checkin_before_minutes": 30,
+            "late_after_minutes": 10,
+            "reminder_minutes": 60,
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     service = Service.objects.get(name="Transfert d'argent")
@@ -113,3 +124,22 @@ def test_the_audit_trail_is_for_admins_and_filters(client, alpha, tenants):
     page = client.get("/t/alpha/audit/?action=queue").content.decode()
     assert page.count('data-testid="audit-row"') == 1 and "queue.status_updated" in page
     assert client.get("/t/alpha/audit/?since=garbage&page=zz").status_code == 200
+
+
+def test_an_admin_sets_booking_hours_and_a_closed_day(alpha, client, tenants):
+    from smartqueue.queues.models import Holiday, OpeningHours
+
+    client.force_login(make_user(tenant=tenants.alpha, role=Role.ADMIN))
+    site = make_site()
+    backwards = client.post(
+        "/t/alpha/settings/hours/new/",
+        {"site": site.pk, "weekday": 5, "opens_at": "13:00", "closes_at": "09:00"},
+    )
+    assert "La fermeture doit suivre" in backwards.content.decode()
+    saturday = {"site": site.pk, "weekday": 5, "opens_at": "09:00", "closes_at": "13:00"}
+    assert client.post("/t/alpha/settings/hours/new/", saturday).status_code == 302
+    hours = OpeningHours.objects.get()
+    assert client.get(f"/t/alpha/settings/hours/{hours.pk}/").status_code == 200
+    tabaski = {"site": site.pk, "day": "2031-03-28", "name": "Tabaski"}
+    assert client.post("/t/alpha/settings/holidays/new/", tabaski).status_code == 302
+    assert Holiday.objects.get().name == "Tabaski"

@@ -1,4 +1,5 @@
-"""Server time of the live pages (and the API's lists) with a long queue: `manage.py benchmark_pages [--waiting 500]`.
+"""Server time of the live pages and the API's lists with a long queue: `manage.py
+benchmark_pages [--waiting 500]`.
 
 Renders each page in-process through Django's full stack (middleware, session, templates)
 against PostgreSQL, in a throwaway organisation, and prints p50 / p99 and the query count."""

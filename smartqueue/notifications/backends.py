@@ -1,0 +1,171 @@
+"""How a message leaves: chosen by settings like Django's email backends.
+
+SMS and WhatsApp go to Twilio's REST API (or the console in development), email through
+Django's mail, webhooks as a signed JSON POST. Each backend returns the provider's id of the
+message or raises DeliveryError."""
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils.module_loading import import_string
+
+from smartqueue.notifications.models import Channel, Notification
+from smartqueue.tenants.services import current_tenant
+
+logger = logging.getLogger(__name__)
+TIMEOUT_SECONDS = 10
+
+
+class DeliveryError(Exception):
+    """`permanent`: retrying cannot help (a number Twilio refuses, a broken template)."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class ConsoleBackend:
+    """Development: the message is logged and printed, nothing leaves the machine."""
+
+    def send(self, notification: Notification) -> str:
+        print(f"[{notification.channel}] → {notification.recipient}: {notification.body}")
+        return f"console-{uuid.uuid4().hex[:16]}"
+
+
+class TwilioBackend:
+    """Twilio's Messages resource: a form POST with basic auth; WhatsApp numbers carry the
+    "whatsapp:" prefix. Twilio later calls our status callback with the message's fate."""
+
+    def __init__(self, channel: str):
+        self.channel = channel
+
+    def send(self, notification: Notification) -> str:
+        sender = settings.TWILIO_WHATSAPP_FROM if self.whatsapp else settings.TWILIO_SMS_FROM
+        form = {
+            "To": self.address(notification.recipient),
+            "From": self.address(sender),
+            "Body": notification.body,
+        }
+        callback = status_callback_url(notification)
+        if callback:
+            form["StatusCallback"] = callback
+        answer = post(
+            messages_url(),
+            urllib.parse.urlencode(form).encode(),
+            {"Authorization": basic_auth(), "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        return str(answer.get("sid", ""))
+
+    @property
+    def whatsapp(self) -> bool:
+        return self.channel == Channel.WHATSAPP
+
+    def address(self, number: str) -> str:
+        return f"whatsapp:{number}" if self.whatsapp else number
+
+
+def messages_url() -> str:
+    sid = settings.TWILIO_ACCOUNT_SID
+    return f"{settings.TWILIO_API_URL}/2010-04-01/Accounts/{sid}/Messages.json"
+
+
+def basic_auth() -> str:
+    pair = f"{settings.TWILIO_ACCOUNT_SID}:{settings.TWILIO_AUTH_TOKEN}".encode()
+    return "Basic " + base64.b64encode(pair).decode()
+
+
+def status_callback_url(notification: Notification) -> str:
+    tenant = current_tenant()
+    return f"{settings.PUBLIC_URL}/t/{tenant.slug}/notifications/twilio-status/" if tenant else ""
+
+
+def post(url: str, body: bytes, headers: dict) -> dict:
+    """One HTTP POST; 4xx is the provider saying no (permanent), 5xx and network are not."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            text = response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        detail = error.read().decode("utf-8", "replace")[:300]
+        raise DeliveryError(f"HTTP {error.code}: {detail}", permanent=error.code < 500) from None
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        raise DeliveryError(f"réseau : {error}") from None
+    try:
+        return json.loads(text) if text.strip() else {}
+    except ValueError:
+        return {}
+
+
+class EmailBackend:
+    """Through Django's mail: SMTP in production, the console in development."""
+
+    def send(self, notification: Notification) -> str:
+        message_id = f"<{notification.pk}@smartqueue>"
+        message = EmailMessage(
+            subject=notification.subject or "SmartQueue",
+            body=notification.body,
+            to=[notification.recipient],
+            headers={"Message-ID": message_id},
+        )
+        try:
+            message.send()
+        except OSError as error:
+            raise DeliveryError(f"SMTP : {error}") from None
+        return message_id
+
+
+class WebhookBackend:
+    """The integrator checks `X-SmartQueue-Signature: sha256=<hex>`, the HMAC-SHA256 of
+    "<timestamp>.<body>" with the endpoint's secret, and de-duplicates on the event id."""
+
+    def send(self, notification: Notification) -> str:
+        endpoint = notification.endpoint
+        if endpoint is None or not endpoint.is_active:
+            raise DeliveryError("point d'accès désactivé", permanent=True)
+        body = notification.body.encode()
+        timestamp = str(int(time.time()))
+        event_id = str(notification.event_id)
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "SmartQueue-Webhooks/1",
+            "X-SmartQueue-Event": notification.event,
+            "X-SmartQueue-Event-Id": event_id,
+            "X-SmartQueue-Timestamp": timestamp,
+            "X-SmartQueue-Signature": "sha256=" + sign(endpoint.secret, timestamp, body),
+        }
+        try:
+            post(endpoint.url, body, headers)
+        except DeliveryError as error:
+            error.permanent = False  # a receiver down or refusing today may accept tomorrow
+            raise
+        return event_id
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+NAMED = {
+    "console": ConsoleBackend,
+    "twilio": TwilioBackend,
+}
+
+
+def backend_for(channel: str):
+    if channel == Channel.EMAIL:
+        return EmailBackend()
+    if channel == Channel.WEBHOOK:
+        return WebhookBackend()
+    name = settings.WHATSAPP_BACKEND if channel == Channel.WHATSAPP else settings.SMS_BACKEND
+    backend = NAMED.get(name) or import_string(name)
+    return backend(channel) if backend is TwilioBackend else backend()

@@ -1,0 +1,147 @@
+"""Notification templates, the outbox of messages, and integrators' webhook endpoints."""
+
+import secrets
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from smartqueue.queues.models import Appointment, Customer, Ticket
+
+
+class Event(models.TextChoices):
+    TICKET_CREATED = "ticket_created", "Ticket pris"
+    TICKET_APPROACHING = "ticket_approaching", "Tour qui approche"
+    TICKET_CALLED = "ticket_called", "Ticket appelé"
+    APPOINTMENT_REMINDER = "appointment_reminder", "Rappel de rendez-vous"
+    FEEDBACK_REQUEST = "feedback_request", "Demande d'avis"
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", "SMS"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    EMAIL = "email", "E-mail"
+    WEBHOOK = "webhook", "Webhook"
+
+
+class NotificationTemplate(models.Model):
+    """What a customer reads, per event, channel and language; Django template syntax with
+    {{ ticket_number }}, {{ queue_name }}, {{ site_name }}, {{ position }}, {{ eta_minutes }},
+    {{ counter_name }}, {{ tracking_url }}."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.CharField(max_length=30, choices=Event.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices[:3])
+    language = models.CharField(max_length=5, default="fr")
+    subject = models.CharField(max_length=200, blank=True, help_text="E-mail seulement")
+    body = models.TextField()
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["event", "channel", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "channel", "language"], name="one_template_per_event_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} / {self.channel} / {self.language}"
+
+
+class Notification(models.Model):
+    """One message to send, and what became of it. The row is written before any task runs
+    (its key makes a second write a no-op), so a lost task is found again by the sweeper."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "À envoyer"
+        SENT = "sent", "Envoyé"
+        FAILED = "failed", "Échec"
+        DELIVERED = "delivered", "Remis"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    key = models.CharField(max_length=200, unique=True)
+    event = models.CharField(max_length=40)
+    event_id = models.UUIDField(null=True, blank=True, help_text="Webhooks: for de-duplication")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    recipient = models.CharField(max_length=500)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    endpoint = models.ForeignKey(
+        "WebhookEndpoint",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    provider_id = models.CharField(max_length=100, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField()
+    # Set while a worker sends it; a worker killed mid-send leaves it to expire and be swept.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(status="pending"), name="pending_by_due"
+            ),
+            models.Index(fields=["created_at"], name="notification_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.recipient} ({self.status})"
+
+
+def webhook_secret() -> str:
+    return secrets.token_hex(32)
+
+
+class WebhookEndpoint(models.Model):
+    """An integrator's HTTPS address, told of the chosen events with an HMAC-signed body."""
+
+    EVENTS = (
+        "ticket.created",
+        "ticket.called",
+        "ticket.closed",
+        "ticket.no_show",
+        "ticket.transferred",
+        "agent.status_updated",
+        "appointment.created",
+        "feedback.created",
+    )
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    url = models.URLField(max_length=500)
+    events = models.JSONField(default=list)
+    secret = models.CharField(max_length=64, default=webhook_secret)
+    is_active = models.BooleanField(default=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event_name: str) -> bool:
+        return self.is_active and any(
+            chosen == event_name or (chosen.endswith(".*") and event_name.startswith(chosen[:-1]))
+            for chosen in self.events
+        )

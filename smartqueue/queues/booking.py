@@ -1,0 +1,71 @@
+"""The public booking form: a free slot of a service at a site, and how to reach the customer.
+
+Validation only; booking itself is appointments.book_appointment."""
+
+from datetime import datetime
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from smartqueue.phones import international_phone
+from smartqueue.queues.models import Customer, Queue, Service, Site
+
+
+class BookingForm(forms.Form):
+    site = forms.ModelChoiceField(queryset=Site.objects.filter(is_active=True), label=_("Agence"))
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.filter(is_active=True), label=_("Service")
+    )
+    starts_at = forms.CharField(
+        widget=forms.HiddenInput, error_messages={"required": _("Choisissez un créneau.")}
+    )
+    name = forms.CharField(max_length=150, label=_("Votre nom"))
+    phone = forms.CharField(max_length=32, required=False, label=_("Téléphone (SMS)"))
+    email = forms.EmailField(required=False, label=_("E-mail"))
+
+    def clean_starts_at(self):
+        try:
+            moment = datetime.fromisoformat(self.cleaned_data["starts_at"])
+        except ValueError:
+            raise forms.ValidationError(_("Choisissez un créneau.")) from None
+        if moment.tzinfo is None:
+            raise forms.ValidationError(_("Choisissez un créneau."))
+        return moment
+
+    def clean(self):
+        data = super().clean()
+        site = data.get("site")
+        if data.get("phone"):
+            region = site.country if site else "SN"
+            try:
+                data["phone"] = international_phone(data["phone"], region or "SN")
+            except forms.ValidationError as error:
+                self.add_error("phone", error)
+        if not data.get("phone") and not data.get("email") and not self.errors.get("phone"):
+            raise forms.ValidationError(_("Donnez un téléphone ou un e-mail pour le rappel."))
+        service = data.get("service")
+        if site and service and not Queue.objects.filter(site=site, service=service).exists():
+            self.add_error("service", _("Ce service n'est pas rendu dans cette agence."))
+        return data
+
+    def customer(self, language: str) -> Customer:
+        """The customer's record, found by phone (else email), with their reminder channels."""
+        data = self.cleaned_data
+        found = None
+        if data["phone"]:
+            found = Customer.objects.filter(phone=data["phone"]).first()
+        elif data["email"]:
+            found = Customer.objects.filter(email__iexact=data["email"]).first()
+        customer = found or Customer()
+        first, _, last = data["name"].strip().partition(" ")
+        customer.first_name, customer.last_name = first[:150], last[:150]
+        customer.phone = data["phone"] or customer.phone
+        customer.email = data["email"] or customer.email
+        customer.notify_sms = bool(data["phone"]) or customer.notify_sms
+        customer.notify_email = bool(data["email"]) or customer.notify_email
+        customer.is_active = True
+        if language in dict(settings.LANGUAGES):
+            customer.language = language
+        customer.save()
+        return customer

@@ -1,0 +1,50 @@
+"""A customer books on the public page, checks in at the kiosk with the code, and is called
+before the walk-ins who came earlier, since the slot has begun."""
+
+from datetime import time
+
+import pytest
+from playwright.sync_api import expect
+
+from smartqueue.queues import services
+from smartqueue.queues.models import OpeningHours
+from tests.e2e.pages import PHONE, counter_url, open_page
+
+pytestmark = pytest.mark.e2e
+
+
+def test_booked_checked_in_and_called_before_earlier_walk_ins(
+    browser, live_server_url, branch, shots
+):
+    for weekday in range(7):  # the branch is open whenever the test runs
+        OpeningHours.objects.create(
+            site=branch.site, weekday=weekday, opens_at=time(0), closes_at=time(23, 59)
+        )
+    walk_ins = [services.create_ticket(queue=branch.advice) for _ in range(2)]
+
+    phone = open_page(browser, f"{live_server_url}/t/alpha/book/", viewport=PHONE, live=False)
+    phone.get_by_label("Agence").select_option(label=branch.site.name)
+    phone.get_by_label("Service").select_option(label=branch.advice.service.name)
+    slots = phone.get_by_test_id("slots")
+    slots.locator("label").first.click()  # the slot under way: booked for now
+    phone.get_by_label("Votre nom").fill("Awa Ndiaye")
+    phone.get_by_label("Téléphone (SMS)").fill("77 123 45 67")
+    phone.screenshot(path=shots / "booking-form.png")
+    phone.get_by_test_id("book").click()
+    code = phone.get_by_test_id("booking-code").inner_text().strip()
+    assert len(code) == 6
+    phone.screenshot(path=shots / "booking-confirmation.png")
+
+    kiosk = open_page(browser, f"{live_server_url}/t/alpha/kiosk/{branch.kiosk.secret}/")
+    kiosk.get_by_label("Vous avez un rendez-vous ? Votre code :").fill(code.lower())
+    kiosk.get_by_test_id("check-in").click()
+    expect(kiosk.get_by_test_id("kiosk-number")).to_be_visible()
+    number = kiosk.get_by_test_id("kiosk-number").inner_text().strip()
+    assert number not in [t.number for t in walk_ins]
+    kiosk.screenshot(path=shots / "kiosk-check-in.png")
+
+    agent = open_page(browser, counter_url(live_server_url), user=branch.agents[0].user)
+    agent.get_by_role("button", name="Appeler le suivant").click()
+    expect(agent.get_by_test_id("current-number")).to_have_text(number, timeout=2000)
+    expect(agent.get_by_test_id("from-appointment")).to_be_visible()
+    agent.screenshot(path=shots / "counter-appointment.png")

@@ -1,0 +1,119 @@
+"""Local stand-ins for what leaves the machine, speaking the real protocols over HTTP on
+127.0.0.1: Twilio's Messages API and an integrator's webhook receiver."""
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+class Recorder(ThreadingHTTPServer):
+    def __init__(self, handler):
+        super().__init__(("127.0.0.1", 0), handler)
+        self.received: list[dict] = []
+        self.failures_left = 0  # answer 500 to this many requests first
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()
+        self.server_close()
+
+
+class TwilioHandler(BaseHTTPRequestHandler):
+    """POST /2010-04-01/Accounts/<sid>/Messages.json, as Twilio checks it: basic auth with the
+    account's SID and token, To/From/Body present, numbers in E.164 (whatsapp: prefix allowed);
+    answers 201 with the message resource, or Twilio's error object."""
+
+    server: "FakeTwilio"
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+        form = {key: values[0] for key, values in parse_qs(body).items()}
+        self.server.received.append({"path": self.path, "form": form})
+        if self.server.failures_left:
+            self.server.failures_left -= 1
+            return self.answer(500, {"code": 20500, "message": "Internal Server Error"})
+        sid, token = self.server.sid, self.server.token
+        expected = "Basic " + base64.b64encode(f"{sid}:{token}".encode()).decode()
+        if self.headers.get("Authorization") != expected:
+            return self.answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
+        if self.path != f"/2010-04-01/Accounts/{sid}/Messages.json":
+            return self.answer(404, {"code": 20404, "message": "Not found", "status": 404})
+        for field in ("To", "From", "Body"):
+            if not form.get(field):
+                return self.error(21604 if field == "To" else 21603, f"A '{field}' is required")
+        if not E164.match(form["To"].removeprefix("whatsapp:")):
+            return self.error(21211, f"The 'To' number {form['To']} is not a valid phone number.")
+        message_sid = "SM" + uuid.uuid4().hex
+        self.answer(201, {"sid": message_sid, "status": "queued", "to": form["To"]})
+
+    def error(self, code: int, message: str):
+        self.answer(400, {"code": code, "message": message, "status": 400})
+
+    def answer(self, status: int, payload: dict):
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+class FakeTwilio(Recorder):
+    def __init__(self, sid: str = "AC" + "1" * 32, token: str = "test-auth-token"):
+        self.sid, self.token = sid, token
+        super().__init__(TwilioHandler)
+
+
+class ReceiverHandler(BaseHTTPRequestHandler):
+    """An integrator's endpoint: it checks the HMAC signature before believing a body."""
+
+    server: "WebhookReceiver"
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        timestamp = self.headers.get("X-SmartQueue-Timestamp", "")
+        given = self.headers.get("X-SmartQueue-Signature", "")
+        digest = hmac.new(
+            self.server.secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256
+        ).hexdigest()
+        valid = hmac.compare_digest(given, "sha256=" + digest)
+        self.server.received.append(
+            {
+                "valid": valid,
+                "event_id": self.headers.get("X-SmartQueue-Event-Id"),
+                "body": json.loads(body or b"{}"),
+            }
+        )
+        status = 500 if self.server.failures_left else (204 if valid else 401)
+        self.server.failures_left = max(0, self.server.failures_left - 1)
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+class WebhookReceiver(Recorder):
+    def __init__(self, secret: str):
+        self.secret = secret
+        super().__init__(ReceiverHandler)

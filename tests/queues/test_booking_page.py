@@ -1,0 +1,91 @@
+"""The public booking page: no login, a free slot, a code; full slots and bad input refused."""
+
+from datetime import timedelta
+
+import pytest
+
+from smartqueue.queues import clock
+from smartqueue.queues.models import Appointment, Customer, OpeningHours
+from smartqueue.queues.slots import slots_of_day
+from tests.factories import make_queue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def queue(alpha):
+    queue = make_queue()
+    for weekday in range(7):  # open all day, every day: the test runs whenever it runs
+        OpeningHours.objects.create(
+            site=queue.site, weekday=weekday, opens_at="00:00", closes_at="23:59"
+        )
+    return queue
+
+
+def next_free(queue):
+    today = clock.now().astimezone(queue.site.zone).date() + timedelta(days=1)
+    return slots_of_day(queue.site, queue.service, today)[0]
+
+
+def test_a_customer_books_a_slot_and_gets_a_code_then_cancels(client, queue):
+    page = client.get(f"/t/alpha/book/?site={queue.site.pk}&service={queue.service.pk}")
+    assert page.status_code == 200 and queue.service.name in page.content.decode()
+    slot = next_free(queue)
+    response = client.post(
+        "/t/alpha/book/",
+        {
+            "site": queue.site.pk,
+            "service": queue.service.pk,
+            "day": slot.starts_at.date().isoformat(),
+            "starts_at": slot.key,
+            "name": "Awa Ndiaye",
+            "phone": "77 123 45 67",
+        },
+    )
+    appointment = Appointment.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{appointment.pk}/")
+    assert appointment.starts_at == slot.starts_at
+    awa = Customer.objects.get()
+    assert (awa.phone, awa.notify_sms, awa.first_name) == ("+221771234567", True, "Awa")
+    confirmation = client.get(response["Location"]).content.decode()
+    assert appointment.code in confirmation and "<svg" in confirmation
+    client.post(f"/t/alpha/book/{appointment.pk}/cancel/")
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.CANCELLED
+    assert "Rendez-vous annulé" in client.get(response["Location"]).content.decode()
+
+
+def test_a_full_slot_and_missing_contact_are_refused_on_the_page(client, queue):
+    slot = next_free(queue)
+    form = {
+        "site": queue.site.pk,
+        "service": queue.service.pk,
+        "starts_at": slot.key,
+        "name": "Awa",
+        "email": "awa@example.sn",
+    }
+    assert client.post("/t/alpha/book/", form).status_code == 302
+    full = client.post("/t/alpha/book/", form).content.decode()
+    assert "complet" in full
+    nothing = client.post("/t/alpha/book/", {**form, "email": ""}).content.decode()
+    assert "téléphone ou un e-mail" in nothing
+    odd = client.post("/t/alpha/book/", {**form, "starts_at": "not a time"}).content.decode()
+    assert "Choisissez un créneau" in odd
+    assert Appointment.objects.count() == 1
+
+
+def test_another_tenants_booking_page_is_not_found(client, queue, beta):
+    slot = next_free(queue)
+    client.post(
+        "/t/alpha/book/",
+        {
+            "site": queue.site.pk,
+            "service": queue.service.pk,
+            "starts_at": slot.key,
+            "name": "Awa",
+            "email": "awa@example.sn",
+        },
+    )
+    appointment = Appointment.objects.get()
+    assert client.get(f"/t/beta/book/{appointment.pk}/").status_code == 404
+    assert client.get("/t/alpha/book/not-an-id/").status_code == 404
