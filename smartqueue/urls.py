@@ -52,9 +52,9 @@ tenant_patterns = [
     path("ticket/<str:ticket_id>/feedback/", ticket_views.give_feedback, name="ticket_feedback"),
     path("display/<str:secret>/", device_views.display_page, name="display"),
     path(
-        "display/<str:secret>/heartbeat/",
-        device_views.display_heartbeat,
-        name="display_heartbeat",
+        "<str:kind>/<str:secret>/heartbeat/",
+        device_views.heartbeat,
+        name="device_heartbeat",
     ),
     path(
         "notifications/twilio-status/",

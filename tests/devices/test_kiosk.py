@@ -110,6 +110,16 @@ def test_the_display_heartbeat_records_when_the_screen_was_last_seen(client, kio
     assert display.last_seen_at is not None
 
 
+def test_the_kiosk_heartbeat_too_and_nothing_else_has_one(client, kiosk):
+    device, _ = kiosk
+    assert client.post(f"/t/alpha/kiosk/{device.secret}/heartbeat/").status_code == 204
+    device.refresh_from_db()
+    assert device.last_seen_at is not None
+    assert client.post(f"/t/alpha/kiosk/{device.secret}/heartbeat/x/").status_code == 404
+    assert client.post(f"/t/alpha/ticket/{device.secret}/heartbeat/").status_code == 404
+    assert client.get(f"/t/alpha/kiosk/{device.secret}/heartbeat/").status_code == 405
+
+
 @pytest.mark.parametrize(
     ("language", "question"),
     [

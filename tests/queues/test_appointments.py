@@ -123,15 +123,17 @@ def test_a_checked_in_appointment_is_called_before_earlier_walk_ins_once_its_slo
     with clock.frozen_at(at(MONDAY, 9)):
         with pytest.raises(DomainError, match="tôt"):
             appointments.check_in(code=booked.code, site=queue.site, by=SYSTEM)
-    with clock.frozen_at(at(MONDAY, 9, 40)):
+    with clock.frozen_at(at(MONDAY, 9, 35)):
         walk_ins = [services.create_ticket(queue=queue) for _ in range(2)]
+    with clock.frozen_at(at(MONDAY, 9, 40)):
         ticket = appointments.check_in(code=booked.code.lower(), site=queue.site, by=SYSTEM)
         assert ticket.appointment_at == at(MONDAY, 10)
         with pytest.raises(DomainError, match="déjà"):
             appointments.check_in(code=booked.code, site=queue.site, by=SYSTEM)
         # Before its slot the appointment waits like anybody who came later.
-        assert services.call_next(by=agent).pk == walk_ins[0].pk
-        services.close_ticket(ticket=walk_ins[0], by=agent)
+        first = services.call_next(by=agent)
+        assert first.pk in {walk_in.pk for walk_in in walk_ins}
+        services.close_ticket(ticket=first, by=agent)
     with clock.frozen_at(at(MONDAY, 10, 1)):
         assert services.call_next(by=agent).pk == ticket.pk
     booked.refresh_from_db()
@@ -201,4 +203,4 @@ def test_the_kiosk_checks_in_a_code_and_prints_its_ticket(alpha, client):
     assert response.status_code == 200 and 'data-testid="kiosk-number"' in response.content.decode()
     assert Ticket.objects.get().appointment_at == start
     unknown = client.post(path, {"code": "ZZZZZZ", "lang": "en"})
-    assert unknown.status_code == 400 and "inconnu" in unknown.content.decode()
+    assert unknown.status_code == 400 and "Unknown appointment code" in unknown.content.decode()
