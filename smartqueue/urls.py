@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from smartqueue.accounts import staff_views
 from smartqueue.accounts import views as account_views
+from smartqueue.api import docs as api_docs
 from smartqueue.api import views as api_views
 from smartqueue.dashboard import audit_views, report_views, settings_views
 from smartqueue.dashboard import views as dashboard_views
@@ -12,6 +13,8 @@ from smartqueue.queues import views as queue_views
 
 api_patterns = [
     path("health/", api_views.health, name="api_health"),
+    path("schema/", api_docs.schema, name="api_schema"),
+    path("docs/", api_docs.docs, name="api_docs"),
     path("auth/", api_views.login, name="api_login"),
     path("auth/me/", api_views.me, name="api_me"),
     path("auth/logout/", api_views.logout, name="api_logout"),
@@ -77,6 +80,8 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(api_patterns)),
+    path("api/schema/", api_docs.schema),
+    path("api/docs/", api_docs.docs),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
 ]
 

@@ -3,6 +3,7 @@
 import json
 from functools import wraps
 
+from django import forms
 from django.core.exceptions import RequestDataTooBig
 from django.forms.models import model_to_dict
 from django.http import JsonResponse
@@ -113,7 +114,10 @@ def api_view(methods: tuple[str, ...] = ("GET",), *, scope: str | None = None, a
                 refuse_nul(request.GET.lists(), data)
                 result = view(request, data, *args, **kwargs)
             except ApiError as error:
-                return JsonResponse(error.body, status=error.status)
+                response = JsonResponse(error.body, status=error.status)
+                if error.status == 405:
+                    response["Allow"] = ", ".join(methods)
+                return response
             except DomainError as error:
                 key = "error" if error.status == 400 else "detail"
                 return JsonResponse({key: error.message}, status=error.status)
@@ -161,10 +165,23 @@ def valid_form(form_class, data: dict, *, instance=None):
     """Bind the JSON body to the form, filling what the body leaves out: the stored values
     (PUT, PATCH) or the model's defaults (create), so a missing boolean is not "false"."""
     kwargs = {"instance": instance} if instance is not None else {}
-    form = form_class(data={**starting_values(form_class, instance), **data}, **kwargs)
+    given = {name: as_form_value(form_class, name, value) for name, value in data.items()}
+    form = form_class(data={**starting_values(form_class, instance), **given}, **kwargs)
     if not form.is_valid():
         raise ApiError(400, form_errors(form))
     return form
+
+
+TEXT_ONLY = (forms.DateField, forms.TimeField, forms.DateTimeField)
+
+
+def as_form_value(form_class, name: str, value):
+    """Django's date and time fields read text: a number or a list there is a field error
+    (this stands for one), not a crash."""
+    field = form_class.base_fields.get(name)
+    if isinstance(field, TEXT_ONLY) and value is not None and not isinstance(value, str):
+        return "\u2047"  # no date or time parses from it
+    return value
 
 
 def starting_values(form_class, instance) -> dict:

@@ -10,7 +10,13 @@ from smartqueue.tenants.models import Tenant
 TENANT_PATH = re.compile(r"^/(?P<prefix>t|api/v1/tenants)/(?P<slug>[^/]+)/(?P<rest>.*)$")
 # Older API clients give the tenant in a header, on paths without it (/api/v1/queues/).
 LEGACY_HEADER = "X-Tenant"
-PUBLIC_API = ("/api/v1/auth/", "/api/v1/health/", "/api/v1/tenants/", "/api/v1/schema/")
+PUBLIC_API = (
+    "/api/v1/auth/",
+    "/api/v1/health/",
+    "/api/v1/tenants/",
+    "/api/v1/schema/",
+    "/api/v1/docs/",
+)
 MISMATCH = "L'en-tête X-Tenant ne correspond pas au tenant de l'adresse."
 
 

@@ -106,3 +106,9 @@ def test_a_nul_character_is_refused_anywhere(client, tenants):
     body = {"first_name": "Awa", "metadata": {"note": ["x\x00"]}}
     response = client.post(path, body, content_type="application/json", **headers)
     assert response.status_code == 400 and "NUL" in response.json()["detail"]
+
+
+def test_a_wrong_method_says_which_are_allowed(client, tenants):
+    user = make_user(tenant=tenants.alpha, role=Role.ADMIN)
+    response = client.delete("/api/v1/tenants/alpha/sites/", **auth(user))
+    assert response.status_code == 405 and response["Allow"] == "GET, POST"
