@@ -209,5 +209,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    # Huey logs every task at INFO: one line per engine event is noise; failures still show.
+    "loggers": {"pgserver": {"level": "WARNING"}, "huey": {"level": "WARNING"}},
 }

@@ -34,6 +34,7 @@ class ServiceApiForm(forms.ModelForm):
             "letter",
             "sla_seconds",
             "no_show_after_seconds",
+            "approaching_position",
             "slot_minutes",
             "slot_capacity",
             "checkin_before_minutes",

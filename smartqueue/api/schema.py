@@ -156,6 +156,9 @@ SERVICE_SETTINGS = {
     "no_show_after_seconds": whole(
         Service, "no_show_after_seconds", description="A called ticket not started then: no-show."
     ),
+    "approaching_position": whole(
+        Service, "approaching_position", description="The customer is told at this position."
+    ),
     "slot_minutes": whole(Service, "slot_minutes", description="Length of appointment slots."),
     "slot_capacity": whole(Service, "slot_capacity", description="Customers per slot."),
     "checkin_before_minutes": whole(

@@ -65,6 +65,7 @@ def service_json(service: Service) -> dict:
         "letter": service.letter,
         "sla_seconds": service.sla_seconds,
         "no_show_after_seconds": service.no_show_after_seconds,
+        "approaching_position": service.approaching_position,
         "slot_minutes": service.slot_minutes,
         "slot_capacity": service.slot_capacity,
         "checkin_before_minutes": service.checkin_before_minutes,

@@ -82,6 +82,7 @@ class Report:
     by_day: list[dict]
     heatmap: dict[tuple[int, int], int] = field(default_factory=dict)
     feedback: dict = field(default_factory=dict)
+    scores: dict[str, list[dict]] = field(default_factory=dict)  # by "service" and "agent"
 
     @property
     def heat_max(self) -> int:
@@ -105,6 +106,10 @@ def build_report(filters: Filters) -> Report:
             .annotate(n=Count("id"))
         },
         feedback=feedback_figures(tickets),
+        scores={
+            "service": feedback_scores(tickets, "service__name"),
+            "agent": feedback_scores(tickets, "agent__email"),
+        },
     )
 
 
@@ -145,6 +150,33 @@ def feedback_figures(tickets: QuerySet[Ticket]) -> dict:
         round(100 * (counts["promoters"] - counts["detractors"]) / rated) if rated else None
     )
     return counts
+
+
+def feedback_scores(tickets: QuerySet[Ticket], by: str) -> list[dict]:
+    """CSAT and NPS per service or per agent: one grouped query."""
+    rows = (
+        Feedback.objects.filter(ticket__in=tickets.values("pk"))
+        .values(name=F(by))
+        .annotate(
+            answers=Count("id"),
+            happy=Count("id", filter=Q(csat__gte=4)),
+            rated=Count("id", filter=Q(nps__isnull=False)),
+            promoters=Count("id", filter=Q(nps__gte=9)),
+            detractors=Count("id", filter=Q(nps__lte=6)),
+        )
+        .order_by("-answers", "name")
+    )
+    return [
+        {
+            "name": row["name"] or "—",
+            "answers": row["answers"],
+            "csat": share(row["happy"], row["answers"]),
+            "nps": round(100 * (row["promoters"] - row["detractors"]) / row["rated"])
+            if row["rated"]
+            else None,
+        }
+        for row in rows
+    ]
 
 
 def share(part: int, whole: int) -> float | None:

@@ -28,7 +28,6 @@ MOVES_THE_LINE = {
     "ticket.paused",
     "ticket.resumed",
 }
-DEFAULT_APPROACHING_POSITION = 3
 EVENT_NAMESPACE = uuid.UUID("6f1c2a52-2b8a-4d4e-9a53-5e0c7d1f9b10")
 
 
@@ -77,7 +76,7 @@ def ticket_of(data: dict) -> Ticket | None:
 
 def approaching(queue) -> list[Notification | None]:
     """The tickets now within the service's threshold of the head hear it, once each."""
-    threshold = getattr(queue.service, "approaching_position", DEFAULT_APPROACHING_POSITION)
+    threshold = queue.service.approaching_position
     if not threshold:
         return []
     near = waiting_in_order(queue).select_related("queue__site", "queue__service", "customer")

@@ -68,6 +68,8 @@ class Service(models.Model):
     no_show_after_seconds = models.PositiveIntegerField(
         default=180, validators=[MinValueValidator(1)]
     )
+    # A waiting customer is told their turn approaches at this position (0: never).
+    approaching_position = models.PositiveSmallIntegerField(default=3)
     # {"step_seconds": 300}: each priority level counts as that much waiting already done.
     priority_rules = models.JSONField(default=dict, blank=True)
     # Appointments: slots of this length, this many customers each; check-in opens this long

@@ -57,6 +57,9 @@ def test_the_measures_follow_their_definitions(monday):
     assert f["wait_median"] == (239 + 1198) / 2 and round(f["service_avg"]) == 60
     assert report.heatmap == {(1, 9): 5}  # Monday, 9 h, local time
     assert report.feedback["csat"] == 0.5 and report.feedback["nps"] == 0
+    [by_service] = report.scores["service"]
+    assert (by_service["answers"], by_service["csat"], by_service["nps"]) == (2, 0.5, 0)
+    assert [row["answers"] for row in report.scores["agent"]] == [2]
 
 
 def test_the_report_takes_the_same_queries_for_any_number_of_tickets(monday):
@@ -68,7 +71,7 @@ def test_the_report_takes_the_same_queries_for_any_number_of_tickets(monday):
             services.create_ticket(queue=monday)
     with CaptureQueriesContext(connection) as many:
         build_report(period)
-    assert len(few.captured_queries) == len(many.captured_queries) == 4
+    assert len(few.captured_queries) == len(many.captured_queries) == 6
 
 
 def test_the_page_and_its_csv(client, monday, tenants):

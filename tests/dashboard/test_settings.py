@@ -31,6 +31,7 @@ def test_a_manager_sets_up_a_service_a_queue_and_a_counter(client, manager):
             "letter": "T",
             "sla_seconds": 420,
             "no_show_after_seconds": 120,
+            "approaching_position": 2,
             "slot_minutes": 20,
             "slot_capacity": 2,
             "checkin_before_minutes": 30,
