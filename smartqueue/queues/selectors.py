@@ -14,6 +14,7 @@ from django.db.models import (
 )
 
 from smartqueue.queues import clock
+from smartqueue.queues.estimates import estimated_wait_seconds
 from smartqueue.queues.expressions import SLA, WAIT
 from smartqueue.queues.models import Queue, Ticket, TicketEvent
 from smartqueue.queues.numbering import business_day
@@ -130,6 +131,7 @@ class WaitingList:
     queue: Queue
     tickets: list[Ticket]
     count: int
+    newcomer_wait_seconds: int = 0  # what a customer taking a ticket now would be told
 
     @property
     def more(self) -> int:
@@ -137,8 +139,8 @@ class WaitingList:
 
 
 def waiting_lists(queues: list[Queue], limit: int = WAITING_SHOWN) -> list[WaitingList]:
-    """The first tickets of each queue in calling order: one query per queue, whatever the
-    number waiting, plus one for the counts."""
+    """The first tickets of each queue in calling order, and the wait a newcomer would be
+    quoted: three queries per queue, whatever the number waiting, plus one for the counts."""
     queues = list(queues)
     counts = dict(
         Ticket.objects.filter(queue__in=queues, status=Status.WAITING)
@@ -151,6 +153,7 @@ def waiting_lists(queues: list[Queue], limit: int = WAITING_SHOWN) -> list[Waiti
             queue=queue,
             tickets=list(waiting_in_order(queue).select_related("customer")[:limit]),
             count=counts.get(queue.pk, 0),
+            newcomer_wait_seconds=estimated_wait_seconds(queue, counts.get(queue.pk, 0) + 1),
         )
         for queue in queues
     ]
