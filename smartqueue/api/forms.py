@@ -5,7 +5,13 @@ import string
 from django import forms
 from django.conf import settings
 
-from smartqueue.dashboard.forms import CounterForm, QueueForm, SiteForm, WebhookEndpointForm
+from smartqueue.dashboard.forms import (
+    CounterForm,
+    QueueForm,
+    ServiceForm,
+    SiteForm,
+    WebhookEndpointForm,
+)
 from smartqueue.phones import international_phone
 from smartqueue.queues.models import Customer, Queue, Service, Site, Ticket
 
@@ -22,27 +28,14 @@ __all__ = [
 ]
 
 
-class ServiceApiForm(forms.ModelForm):
-    """The seeds' body has no ticket letter: a new service takes the first one still free."""
+class ServiceApiForm(ServiceForm):
+    """The settings page's fields and the priority rules. The seeds' body has no ticket
+    letter: a new service takes the first one still free."""
 
     letter = forms.RegexField(regex=r"^[A-Z]{1,2}$", required=False)
 
-    class Meta:
-        model = Service
-        fields = [
-            "name",
-            "letter",
-            "sla_seconds",
-            "no_show_after_seconds",
-            "approaching_position",
-            "slot_minutes",
-            "slot_capacity",
-            "checkin_before_minutes",
-            "late_after_minutes",
-            "reminder_minutes",
-            "priority_rules",
-            "is_active",
-        ]
+    class Meta(ServiceForm.Meta):
+        fields = [*ServiceForm.Meta.fields, "priority_rules"]
 
     def clean_priority_rules(self):
         rules = self.cleaned_data.get("priority_rules") or {}

@@ -101,23 +101,34 @@ def channels_of(customer: Customer | None) -> list[tuple[str, str]]:
 
 
 def for_customer(ticket: Ticket, event: str, *, position: int | None = None) -> list:
-    customer = ticket.customer
+    return messages_to(
+        ticket.customer,
+        event,
+        key=f"{ticket.pk}:{event}",
+        variables=lambda: ticket_variables(ticket, position),
+        ticket=ticket,
+    )
+
+
+def messages_to(customer: Customer | None, event: str, *, key: str, variables, **about) -> list:
+    """One outbox row per channel the customer chose, in their language; `about` links the
+    row to its ticket or appointment. `variables` is called only if something is sent."""
     rows = []
     for channel, address in channels_of(customer):
         template = template_for(event, channel, customer.language if customer else "fr")
         if template is None:
             continue
-        variables = ticket_variables(ticket, position)
+        values = variables()
         rows.append(
             add(
-                f"{ticket.pk}:{event}:{channel}",
+                f"{key}:{channel}",
                 event=event,
                 channel=channel,
                 recipient=address,
-                subject=render(template.subject, variables),
-                body=render(template.body, variables),
-                ticket=ticket,
+                subject=render(template.subject, values),
+                body=render(template.body, values),
                 customer=customer,
+                **about,
             )
         )
     return rows
@@ -140,26 +151,13 @@ def appointment_reminders(now) -> list[Notification]:
 
 
 def for_appointment(appointment: Appointment, event: str) -> list:
-    customer = appointment.customer
-    rows = []
-    for channel, address in channels_of(customer):
-        template = template_for(event, channel, customer.language if customer else "fr")
-        if template is None:
-            continue
-        variables = appointment_variables(appointment)
-        rows.append(
-            add(
-                f"{appointment.pk}:{event}:{channel}",
-                event=event,
-                channel=channel,
-                recipient=address,
-                subject=render(template.subject, variables),
-                body=render(template.body, variables),
-                appointment=appointment,
-                customer=customer,
-            )
-        )
-    return rows
+    return messages_to(
+        appointment.customer,
+        event,
+        key=f"{appointment.pk}:{event}",
+        variables=lambda: appointment_variables(appointment),
+        appointment=appointment,
+    )
 
 
 def appointment_variables(appointment: Appointment) -> dict:
