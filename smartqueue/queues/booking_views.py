@@ -60,6 +60,8 @@ def choice_context(request, form: BookingForm, error: str, language: str) -> dic
         service = None
     days = bookable_days(site) if site else []
     day = chosen_day(request, days)
+    if site and service and not (request.POST.get("day") or request.GET.get("day")):
+        day = first_open_day(site, service, days) or day
     return {
         "form": form,
         "error": error,
@@ -73,6 +75,14 @@ def choice_context(request, form: BookingForm, error: str, language: str) -> dic
         "slots": slots_of_day(site, service, day) if site and service and day else [],
         "zone": site.zone if site else None,
     }
+
+
+def first_open_day(site: Site, service: Service, days: list[date]) -> date | None:
+    """Without a day asked for, the first one with a free slot (not a closed today)."""
+    for day in days:
+        if any(slot.free for slot in slots_of_day(site, service, day)):
+            return day
+    return None
 
 
 def chosen(queryset, request, name: str):

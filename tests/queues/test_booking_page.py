@@ -89,3 +89,9 @@ def test_another_tenants_booking_page_is_not_found(client, queue, beta):
     appointment = Appointment.objects.get()
     assert client.get(f"/t/beta/book/{appointment.pk}/").status_code == 404
     assert client.get("/t/alpha/book/not-an-id/").status_code == 404
+
+
+def test_without_a_day_the_page_opens_on_the_first_day_with_a_free_slot(client, alpha):
+    queue = make_queue()  # default hours: Monday to Friday, 9:00 to 17:00
+    page = client.get(f"/t/alpha/book/?site={queue.site.pk}&service={queue.service.pk}")
+    assert 'name="starts_at"' in page.content.decode()  # never an empty weekend or evening
