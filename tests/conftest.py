@@ -10,8 +10,9 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
+from smartqueue.queues import events
 from smartqueue.tenants.services import create_tenant
-from tests.factories import wipe_tenant_data
+from tests.factories import make_agent, make_counter, make_queue, wipe_tenant_data
 
 PASSWORD = "Secret-pass-2026"
 
@@ -89,3 +90,20 @@ def committed(tenants, django_db_blocker):
         finally:
             wipe_tenant_data(tenants)
             connection.set_schema_to_public()
+
+
+@pytest.fixture
+def desk(alpha):
+    """A queue, a counter serving it, and an agent seated there."""
+    queue = make_queue(letter="A")
+    counter = make_counter(queue.site, [queue])
+    return queue, counter, make_agent(counter)
+
+
+@pytest.fixture
+def published(django_capture_on_commit_callbacks):
+    """Events handed to subscribers, with on-commit callbacks run as if the test committed."""
+    seen: list[events.DomainEvent] = []
+    events.subscribe(seen.append)
+    yield seen
+    events.unsubscribe(seen.append)

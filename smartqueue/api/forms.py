@@ -28,6 +28,14 @@ __all__ = [
 ]
 
 
+def json_object(value, name: str) -> dict:
+    """A JSON field that must hold an object ({} when absent)."""
+    value = value or {}
+    if not isinstance(value, dict):
+        raise forms.ValidationError(f"{name} doit être un objet JSON.")
+    return value
+
+
 class ServiceApiForm(ServiceForm):
     """The settings page's fields and the priority rules. The seeds' body has no ticket
     letter: a new service takes the first one still free."""
@@ -38,9 +46,7 @@ class ServiceApiForm(ServiceForm):
         fields = [*ServiceForm.Meta.fields, "priority_rules"]
 
     def clean_priority_rules(self):
-        rules = self.cleaned_data.get("priority_rules") or {}
-        if not isinstance(rules, dict):
-            raise forms.ValidationError("priority_rules doit être un objet JSON.")
+        rules = json_object(self.cleaned_data.get("priority_rules"), "priority_rules")
         step = rules.get("step_seconds", 0)
         if not isinstance(step, int) or isinstance(step, bool) or step < 0:
             raise forms.ValidationError("step_seconds doit être un entier positif ou nul.")
@@ -102,10 +108,7 @@ class CustomerForm(forms.ModelForm):
         return language
 
     def clean_metadata(self):
-        metadata = self.cleaned_data.get("metadata") or {}
-        if not isinstance(metadata, dict):
-            raise forms.ValidationError("metadata doit être un objet JSON.")
-        return metadata
+        return json_object(self.cleaned_data.get("metadata"), "metadata")
 
 
 class TicketForm(forms.Form):
@@ -129,10 +132,7 @@ class AppointmentForm(forms.Form):
     metadata = forms.JSONField(required=False)
 
     def clean_metadata(self):
-        metadata = self.cleaned_data.get("metadata") or {}
-        if not isinstance(metadata, dict):
-            raise forms.ValidationError("metadata doit être un objet JSON.")
-        return metadata
+        return json_object(self.cleaned_data.get("metadata"), "metadata")
 
 
 class TenantForm(forms.Form):

@@ -5,29 +5,12 @@ import pytest
 from django.db import transaction
 
 from smartqueue.errors import DomainError, NotFound
-from smartqueue.queues import events, services
+from smartqueue.queues import services
 from smartqueue.queues.history import Actor
 from smartqueue.queues.models import AgentProfile, AuditLog, Queue, Ticket, TicketEvent
-from tests.factories import make_agent, make_counter, make_queue
+from tests.factories import make_agent, make_queue
 
 Status = Ticket.Status
-
-
-@pytest.fixture
-def desk(alpha):
-    """A queue, a counter serving it, and an agent seated there."""
-    queue = make_queue(letter="A")
-    counter = make_counter(queue.site, [queue])
-    return queue, counter, make_agent(counter)
-
-
-@pytest.fixture
-def published(django_capture_on_commit_callbacks):
-    """Events handed to subscribers, with on-commit callbacks run as if the test committed."""
-    seen: list[events.DomainEvent] = []
-    events.subscribe(seen.append)
-    yield seen
-    events.unsubscribe(seen.append)
 
 
 def called_ticket(desk):
