@@ -3,14 +3,11 @@
 Integrators listen to one queue's tickets or one agent's status. Who they are comes from the
 session or an API token (?token= or `Authorization: Token`), checked like the REST API: members
 with the read scope only. Engine events are turned into the documented JSON in the request thread
-(cheap) and sent from one relay thread, in order, so the agent's click never waits for Redis."""
+(cheap) and sent from one background thread, in order, so the agent's click never waits for
+Redis (smartqueue.background)."""
 
 import asyncio
 import json
-import logging
-import queue
-import threading
-import time
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -20,13 +17,13 @@ from django_tenants.utils import schema_context
 
 from smartqueue.accounts.models import ApiToken
 from smartqueue.accounts.roles import has_scope, membership_for
+from smartqueue.background import after_commit
 from smartqueue.ids import as_uuid
 from smartqueue.live.dispatcher import dispatcher
 from smartqueue.queues.events import DomainEvent
 from smartqueue.queues.models import AgentProfile, Queue
 from smartqueue.tenants.models import Tenant
 
-logger = logging.getLogger(__name__)
 NOT_FOUND, FORBIDDEN = 4404, 4403
 
 
@@ -144,9 +141,10 @@ def token_in(scope) -> str | None:
 
 
 def on_event(event: DomainEvent) -> None:
-    """Subscriber: runs in the request thread after commit, so it only queues messages."""
+    """Subscriber: runs in the request thread after commit, so it only hands the messages to
+    the after-commit thread (through the live dispatcher's access to the channel layer)."""
     for group, data in messages_for(event):
-        relay.put(group, data)
+        after_commit.put(dispatcher.send_message, group, {"type": "api.event", "data": data})
 
 
 def messages_for(event: DomainEvent) -> list[tuple[str, dict]]:
@@ -167,42 +165,3 @@ def messages_for(event: DomainEvent) -> list[tuple[str, dict]]:
             (agent_group(schema, data["agent_id"]), {"type": "status_updated", "payload": payload})
         ]
     return []
-
-
-class Relay:
-    """One thread sending queued messages in order through the live dispatcher's channel-layer
-    access (daphne's loop for the in-memory layer, any loop for Redis)."""
-
-    def __init__(self) -> None:
-        self._messages: queue.Queue[tuple[str, dict]] = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._start = threading.Lock()
-
-    def put(self, group: str, data: dict) -> None:
-        self._ensure_thread()
-        self._messages.put((group, data))
-
-    def flush(self, timeout: float = 10) -> None:
-        """Wait until every queued message has been sent (tests)."""
-        deadline = time.monotonic() + timeout
-        while self._messages.unfinished_tasks and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-    def _ensure_thread(self) -> None:
-        with self._start:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="api-sockets", daemon=True)
-                self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            group, data = self._messages.get()
-            try:
-                dispatcher.send_message(group, {"type": "api.event", "data": data})
-            except Exception:  # a lost message must not stop the ones after it
-                logger.exception("API socket message to %s failed", group)
-            finally:
-                self._messages.task_done()
-
-
-relay = Relay()

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.db import connection
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import VariableNode
+from huey.contrib.djhuey import HUEY
 
+from smartqueue.background import after_commit
 from smartqueue.notifications.models import Channel, Event, Notification, NotificationTemplate
 from smartqueue.notifications.outbox import add
 from smartqueue.queues.estimates import estimated_wait_seconds
@@ -32,11 +34,17 @@ EVENT_NAMESPACE = uuid.UUID("6f1c2a52-2b8a-4d4e-9a53-5e0c7d1f9b10")
 
 
 def on_event(event: DomainEvent) -> None:
-    """Subscriber (after commit, in the caller's thread): hand the event to a task."""
+    """Subscriber (after commit, in the caller's thread): hand the event to a task. With a
+    broker, the enqueue (a Redis round trip) goes to the after-commit thread; in-process
+    (no Redis) the task is the work itself and runs here."""
     from smartqueue.notifications.tasks import plan_event
 
-    if event.name.startswith(("ticket.", "agent.", "appointment.", "feedback.")):
+    if not event.name.startswith(("ticket.", "agent.", "appointment.", "feedback.")):
+        return
+    if HUEY.immediate:
         plan_event(event.schema_name, event.name, event.data)
+    else:
+        after_commit.put(plan_event, event.schema_name, event.name, event.data)
 
 
 def plan(name: str, data: dict) -> list[Notification]:
