@@ -138,7 +138,8 @@ class NotificationTemplateForm(forms.ModelForm):
         }
         help_texts = {
             "body": "Variables : {{ ticket_number }}, {{ queue_name }}, {{ site_name }}, "
-            "{{ position }}, {{ eta_minutes }}, {{ counter_name }}, {{ tracking_url }}"
+            "{{ position }}, {{ eta_minutes }}, {{ counter_name }}, {{ tracking_url }}; "
+            "rendez-vous : {{ appointment_code }}, {{ appointment_time }}"
         }
 
     def clean_body(self):
