@@ -5,29 +5,34 @@ import uuid
 from datetime import UTC, datetime
 from functools import lru_cache
 
+from django.db import connection
 from django.db.models import F
 
 from smartqueue.errors import DomainError
-from smartqueue.queues import clock
-from smartqueue.queues.history import Actor
+from smartqueue.queues import clock, rows
+from smartqueue.queues.history import Actor, record_claimed
 from smartqueue.queues.models import (
+    AgentProfile,
     Counter,
     CounterQueue,
     Queue,
     Service,
+    Site,
     Ticket,
+    TicketEvent,
 )
 from smartqueue.queues.ordering import Head, preference, waiting_in_order
 from smartqueue.queues.steps import Status
+
+Kind = TicketEvent.Kind
 
 PROBE = uuid.UUID(int=0)  # stands for the queue id while the claim's SQL is written once
 PROBE_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # and this for the moment of the call
 
 
 def queues_to_call(counter: Counter, queue: Queue | None) -> list[Queue]:
-    served = list(
-        counter.queues.exclude(status=Queue.Status.CLOSED).select_related("service", "site")
-    )
+    """The counter's open queues (service and site loaded, `passed_over` set), in one read."""
+    served = served_queues(counter)
     if queue is None:
         return served
     for candidate in served:
@@ -36,24 +41,52 @@ def queues_to_call(counter: Counter, queue: Queue | None) -> list[Queue]:
     raise DomainError(f"Le guichet « {counter.name} » ne sert pas la file « {queue.name} ».")
 
 
-def claim_first(counter: Counter, queues: list[Queue], *, by: Actor) -> Ticket | None:
+SERVED_SQL = f"""
+SELECT {rows.columns(Queue, "q")}, {rows.columns(Service, "s")}, {rows.columns(Site, "w")},
+       cq.passed_over
+  FROM queues_counterqueue cq
+  JOIN queues_queue q ON q.id = cq.queue_id
+  JOIN queues_service s ON s.id = q.service_id
+  JOIN queues_site w ON w.id = q.site_id
+ WHERE cq.counter_id = %s AND q.status <> %s
+ ORDER BY w.name, q.name
+"""
+
+
+def served_queues(counter: Counter) -> list[Queue]:
+    with connection.cursor() as cursor:
+        cursor.execute(SERVED_SQL, [counter.pk, Queue.Status.CLOSED])
+        found = cursor.fetchall()
+    queues = []
+    for row in found:
+        queue_values, service_values, site_values, (passed_over,) = rows.split(
+            row, Queue, Service, Site
+        )
+        queue = rows.build(Queue, queue_values)
+        queue.service = rows.build(Service, service_values)
+        queue.site = rows.build(Site, site_values)
+        queue.passed_over = passed_over  # type: ignore[attr-defined]
+        queues.append(queue)
+    return queues
+
+
+def claim_first(
+    counter: Counter, queues: list[Queue], *, profile: AgentProfile, by: Actor
+) -> Ticket | None:
     """Try the queues in order of preference; SKIP LOCKED means nobody waits for anybody."""
-    heads = waiting_heads(counter, queues)
+    heads = waiting_heads(queues)
     for head in preference(heads):
-        ticket = claim(head.queue, counter=counter, by=by)
+        ticket = claim(head.queue, counter=counter, profile=profile, by=by)
         if ticket is not None:
             note_passed_over(counter, chosen=head.queue, others=[h.queue for h in heads])
             return ticket
     return None
 
 
-def waiting_heads(counter: Counter, queues: list[Queue]) -> list[Head]:
+def waiting_heads(queues: list[Queue]) -> list[Head]:
     if len(queues) == 1:  # nothing to choose: no ageing bookkeeping either
         queue = queues[0]
         return [Head(queue=queue, arrived_at=clock.now(), priority=0, passed_over=0)]
-    passed_over = dict(
-        CounterQueue.objects.filter(counter=counter).values_list("queue_id", "passed_over")
-    )
     now = clock.now()
     heads = []
     for queue in queues:
@@ -65,7 +98,7 @@ def waiting_heads(counter: Counter, queues: list[Queue]) -> list[Head]:
             heads.append(
                 Head(
                     queue=queue,
-                    passed_over=passed_over.get(queue.pk, 0),
+                    passed_over=queue.passed_over,  # type: ignore[attr-defined]
                     appointment_due=due,
                     **head,
                 )
@@ -73,20 +106,33 @@ def waiting_heads(counter: Counter, queues: list[Queue]) -> list[Head]:
     return heads
 
 
-def claim(queue: Queue, *, counter: Counter, by: Actor) -> Ticket | None:
-    """One statement: lock the first waiting ticket nobody else is claiming, and take it."""
+def claim(queue: Queue, *, counter: Counter, profile: AgentProfile, by: Actor) -> Ticket | None:
+    """One statement: lock the first waiting ticket nobody else is claiming, take it, mark the
+    agent busy and write the ticket's history and audit."""
     subquery, params = claim_subquery(queue)
     now = clock.now()
+    unclaimed = {"status": Status.WAITING, "agent_id": None, "counter_id": None}
+    history, history_params = record_claimed(Kind.CALLED, by=by, before=unclaimed)
     claimed = list(
         Ticket.objects.raw(
             f"""
-            UPDATE queues_ticket
-               SET status = %s, agent_id = %s, counter_id = %s,
-                   called_at = %s, last_announced_at = %s
-             WHERE id = ({subquery}) AND status = %s
-            RETURNING *
+            WITH claimed AS (
+                UPDATE queues_ticket
+                   SET status = %s, agent_id = %s, counter_id = %s,
+                       called_at = %s, last_announced_at = %s
+                 WHERE id = ({subquery}) AND status = %s
+                RETURNING *
+            ), busy AS (
+                UPDATE queues_agentprofile SET current_status = %s, status_updated_at = %s
+                 WHERE id = %s AND EXISTS (SELECT FROM claimed)
+            ), {history}
+            SELECT * FROM claimed
             """,
-            [Status.CALLED, by.user_id, counter.pk, now, now, *params, Status.WAITING],
+            [
+                *(Status.CALLED, by.user_id, counter.pk, now, now, *params, Status.WAITING),
+                *(AgentProfile.Status.BUSY, now, profile.pk),
+                *history_params,
+            ],
         )
     )
     if not claimed:
@@ -117,5 +163,5 @@ def note_passed_over(counter: Counter, *, chosen: Queue, others: list[Queue]) ->
     if not skipped:
         return
     CounterQueue.objects.filter(counter=counter, queue=chosen).update(passed_over=0)
-    rows = CounterQueue.objects.filter(counter=counter, queue_id__in=skipped)
-    rows.update(passed_over=F("passed_over") + 1)
+    neighbours = CounterQueue.objects.filter(counter=counter, queue_id__in=skipped)
+    neighbours.update(passed_over=F("passed_over") + 1)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import UUIDField
 from django.forms.models import model_to_dict
 from psycopg.types.json import Jsonb
 
@@ -119,3 +120,36 @@ def record(ticket: Ticket, kind: str, *, by: Actor, before: dict | None = None, 
     ]
     with connection.cursor() as cursor:
         cursor.execute(RECORD_SQL, step + entry)
+
+
+def snapshot_sql(row: str) -> str:
+    """snapshot() written in SQL over `row`, for statements that record the rows they change
+    (ids as text, like _plain)."""
+    pairs = []
+    for name in SNAPSHOT_FIELDS:
+        field = Ticket._meta.get_field(name.removesuffix("_id"))
+        target = getattr(field, "target_field", field)
+        value = f"{row}.{name}::text" if isinstance(target, UUIDField) else f"{row}.{name}"
+        pairs.append(f"'{name}', {value}")
+    return f"jsonb_build_object({', '.join(pairs)})"
+
+
+def record_claimed(kind: str, *, by: Actor, before: dict) -> tuple[str, list]:
+    """record() for the tickets a statement's `claimed` CTE returns: two more CTEs and their
+    parameters (`before` holds the values the statement changed)."""
+    after = snapshot_sql("claimed")
+    sql = f"""
+    step AS (
+        INSERT INTO queues_ticketevent (ticket_id, kind, at, queue_id, counter_id, actor_id, note)
+        SELECT id, %s, %s, queue_id, counter_id, %s, '' FROM claimed
+    ), entry AS (
+        INSERT INTO queues_auditlog
+            (at, actor_id, actor_label, action, object_type, object_id, ip, user_agent,
+             before, after)
+        SELECT %s, %s, %s, %s, 'ticket', id::text, %s::inet, %s, {after} || %s, {after}
+          FROM claimed
+    )"""
+    now = clock.now()
+    params = [kind, now, by.user_id]
+    params += [now, by.user_id, by.label[:254], f"ticket.{kind}", by.ip, by.user_agent[:300]]
+    return sql, [*params, Jsonb(before)]

@@ -29,7 +29,9 @@ from smartqueue.queues.steps import (
     held_ticket,
     locked,
     locked_profile,
+    note_profile_status,
     one_ticket_per_agent,
+    publish_profile_status,
     publish_ticket,
     require_counter,
     require_free,
@@ -118,12 +120,13 @@ def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:
         profile = require_free(locked_profile(by.user))
         counter = require_counter(profile)
         queues = queues_to_call(counter, queue)
-        ticket = claim_first(counter, queues, by=by)
+        was = profile.current_status
+        ticket = claim_first(counter, queues, profile=profile, by=by)  # also marks them busy
         if ticket is None:
             raise NotFound("Aucun ticket en attente.")
-        set_profile_status(profile, AgentProfile.Status.BUSY)
-        unclaimed = {"status": Status.WAITING, "agent_id": None, "counter_id": None}
-        record(ticket, Kind.CALLED, by=by, before={**snapshot(ticket), **unclaimed})
+        note_profile_status(profile, AgentProfile.Status.BUSY, at=ticket.called_at)
+        if was != AgentProfile.Status.BUSY:
+            publish_profile_status(profile)
         publish_ticket("ticket.called", ticket)
     return ticket
 

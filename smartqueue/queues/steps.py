@@ -4,11 +4,10 @@ jobs): locks, checks, the agent's state, the events. Nothing outside the engine 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import IntegrityError
-from django.db.models import OuterRef, Subquery
+from django.db import IntegrityError, connection, transaction
 
 from smartqueue.errors import DomainError, NotFound
-from smartqueue.queues import clock, events
+from smartqueue.queues import clock, events, rows
 from smartqueue.queues.history import Actor
 from smartqueue.queues.models import (
     AgentProfile,
@@ -61,22 +60,43 @@ def locked_profile(user) -> AgentProfile:
     `held_number`), all in one statement: this runs on every call."""
     if user is None:
         raise DomainError("Seul un agent connecté peut faire cela.")
-    held = Ticket.objects.filter(agent_id=OuterRef("user_id"), status__in=Ticket.ACTIVE)
-    profiles = (
-        AgentProfile.objects.select_for_update(of=("self",))
-        .select_related("counter")
-        .annotate(
-            held_id=Subquery(held.values("id")[:1]),
-            held_number=Subquery(held.values("number")[:1]),
-        )
-    )
-    try:
-        profile, created = profiles.get_or_create(user_id=user.pk)
-    except IntegrityError:  # created by a concurrent first call: it exists now
-        profile, created = profiles.get(user_id=user.pk), False
-    if created:
-        profile.held_id = profile.held_number = None  # type: ignore[attr-defined]
+    profile = read_locked_profile(user.pk)
+    if profile is None:
+        try:
+            with transaction.atomic():
+                AgentProfile.objects.create(user_id=user.pk)
+        except IntegrityError:  # created by a concurrent first call: it exists now
+            pass
+        profile = read_locked_profile(user.pk)
+    assert profile is not None
     return profile
+
+
+def read_locked_profile(user_id) -> AgentProfile | None:
+    with connection.cursor() as cursor:
+        cursor.execute(LOCKED_PROFILE_SQL, [*Ticket.ACTIVE, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    profile_values, counter_values, (held_id, held_number) = rows.split(row, AgentProfile, Counter)
+    profile = rows.build(AgentProfile, profile_values)
+    profile.counter = rows.build(Counter, counter_values) if counter_values[0] else None
+    profile.held_id, profile.held_number = held_id, held_number  # type: ignore[attr-defined]
+    return profile
+
+
+ACTIVE_PLACES = ", ".join(["%s"] * len(Ticket.ACTIVE))
+LOCKED_PROFILE_SQL = f"""
+SELECT {rows.columns(AgentProfile, "p")}, {rows.columns(Counter, "c")}, held.id, held.number
+  FROM queues_agentprofile p
+  LEFT JOIN queues_counter c ON c.id = p.counter_id
+  LEFT JOIN LATERAL (
+      SELECT t.id, t.number FROM queues_ticket t
+       WHERE t.agent_id = p.user_id AND t.status IN ({ACTIVE_PLACES}) LIMIT 1
+  ) held ON true
+ WHERE p.user_id = %s
+   FOR UPDATE OF p
+"""
 
 
 def held_ticket(profile: AgentProfile) -> Ticket | None:
@@ -114,19 +134,29 @@ def require_counter(profile: AgentProfile) -> Counter:
 
 
 def set_profile_status(profile: AgentProfile, status: str) -> None:
+    now = clock.now()
     changed = profile.current_status != status
-    profile.current_status = status
-    profile.status_updated_at = clock.now()
+    note_profile_status(profile, status, at=now)
     profile.save(update_fields=["current_status", "status_updated_at", "counter"])
     if changed:
-        events.publish(
-            "agent.status_updated",
-            agent_id=str(profile.pk),
-            user_id=str(profile.user_id),
-            status=status,
-            counter_id=str(profile.counter_id) if profile.counter_id else None,
-            updated_at=profile.status_updated_at.isoformat(),
-        )
+        publish_profile_status(profile)
+
+
+def note_profile_status(profile: AgentProfile, status: str, *, at) -> None:
+    """The profile in memory as a statement left it (call next writes it with the claim)."""
+    profile.current_status = status
+    profile.status_updated_at = at
+
+
+def publish_profile_status(profile: AgentProfile) -> None:
+    events.publish(
+        "agent.status_updated",
+        agent_id=str(profile.pk),
+        user_id=str(profile.user_id),
+        status=profile.current_status,
+        counter_id=str(profile.counter_id) if profile.counter_id else None,
+        updated_at=profile.status_updated_at.isoformat() if profile.status_updated_at else None,
+    )
 
 
 def free_agent(user) -> None:

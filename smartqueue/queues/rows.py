@@ -1,0 +1,43 @@
+"""Models read from hand-written SQL on the engine's hot path (call next runs on every click):
+the ORM's column lists and row mapping, without compiling a queryset each time."""
+
+from typing import TypeVar
+
+from django.db import models
+
+M = TypeVar("M", bound=models.Model)
+
+
+def fields(model: type[models.Model]) -> list[models.Field]:
+    return list(model._meta.concrete_fields)
+
+
+def columns(model: type[models.Model], alias: str) -> str:
+    """`alias`.col, … for every stored field of the model, in the order `build` expects."""
+    return ", ".join(f'{alias}."{field.column}"' for field in fields(model))
+
+
+def width(model: type[models.Model]) -> int:
+    return len(fields(model))
+
+
+def build(model: type[M], values) -> M:
+    """A model instance from a row slice, converted like the ORM converts (JSON, dates…)."""
+    from django.db import connection
+
+    converted = []
+    for field, value in zip(fields(model), values, strict=True):
+        for converter in field.get_db_converters(connection):
+            value = converter(value, field, connection)
+        converted.append(value)
+    return model.from_db("default", [field.attname for field in fields(model)], converted)
+
+
+def split(row, *models_: type[models.Model]) -> list:
+    """Cut a joined row into one slice per model (in order), and what is left after them."""
+    parts, start = [], 0
+    for model in models_:
+        parts.append(row[start : start + width(model)])
+        start += width(model)
+    parts.append(row[start:])
+    return parts
