@@ -12,6 +12,9 @@ from smartqueue.queues.history import Actor
 from smartqueue.queues.models import (
     AgentProfile,
     Counter,
+    Queue,
+    Service,
+    Site,
     Ticket,
 )
 
@@ -30,14 +33,32 @@ class AgentBusy(DomainError):
 
 
 def locked(ticket: Ticket) -> Ticket:
-    try:
-        return (
-            Ticket.objects.select_for_update()
-            .select_related("queue__site", "queue__service")
-            .get(pk=ticket.pk)
-        )
-    except Ticket.DoesNotExist:
-        raise NotFound("Ticket introuvable.") from None
+    """The ticket, locked, with its queue, site and service: every step starts here."""
+    with connection.cursor() as cursor:
+        cursor.execute(LOCKED_TICKET_SQL, [ticket.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound("Ticket introuvable.")
+    ticket_values, queue_values, site_values, service_values, _ = rows.split(
+        row, Ticket, Queue, Site, Service
+    )
+    found = rows.build(Ticket, ticket_values)
+    found.queue = rows.build(Queue, queue_values)
+    found.queue.site = rows.build(Site, site_values)
+    found.queue.service = rows.build(Service, service_values)
+    return found
+
+
+LOCKED_TICKET_SQL = f"""
+SELECT {rows.columns(Ticket, "t")}, {rows.columns(Queue, "q")}, {rows.columns(Site, "w")},
+       {rows.columns(Service, "s")}
+  FROM queues_ticket t
+  JOIN queues_queue q ON q.id = t.queue_id
+  JOIN queues_site w ON w.id = q.site_id
+  JOIN queues_service s ON s.id = q.service_id
+ WHERE t.id = %s
+   FOR UPDATE OF t
+"""
 
 
 def require_status(ticket: Ticket, allowed, verb: str) -> None:
@@ -160,9 +181,19 @@ def publish_profile_status(profile: AgentProfile) -> None:
 
 
 def free_agent(user) -> None:
-    profile = locked_profile(user)
-    if profile.current_status == AgentProfile.Status.BUSY:
-        set_profile_status(profile, AgentProfile.Status.AVAILABLE)
+    """A busy agent is available again once their ticket leaves their hands (one statement)."""
+    with connection.cursor() as cursor:
+        cursor.execute(FREE_AGENT_SQL, [AgentProfile.Status.AVAILABLE, clock.now(), user.pk])
+        row = cursor.fetchone()
+    if row is not None:
+        publish_profile_status(rows.build(AgentProfile, row))
+
+
+FREE_AGENT_SQL = f"""
+UPDATE queues_agentprofile p SET current_status = %s, status_updated_at = %s
+ WHERE p.user_id = %s AND p.current_status = '{AgentProfile.Status.BUSY}'
+RETURNING {rows.columns(AgentProfile, "p")}
+"""
 
 
 def publish_ticket(name: str, ticket: Ticket, **extra) -> None:
