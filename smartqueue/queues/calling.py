@@ -10,7 +10,7 @@ from django.db.models import F
 
 from smartqueue.errors import DomainError
 from smartqueue.queues import clock, rows
-from smartqueue.queues.history import Actor, record_claimed
+from smartqueue.queues.history import Actor, record_rows
 from smartqueue.queues.models import (
     AgentProfile,
     Counter,
@@ -22,7 +22,7 @@ from smartqueue.queues.models import (
     TicketEvent,
 )
 from smartqueue.queues.ordering import Head, preference, waiting_in_order
-from smartqueue.queues.steps import Status
+from smartqueue.queues.steps import QUEUE_COLUMNS, QUEUE_JOINS, Status, queue_from
 
 Kind = TicketEvent.Kind
 
@@ -42,12 +42,10 @@ def queues_to_call(counter: Counter, queue: Queue | None) -> list[Queue]:
 
 
 SERVED_SQL = f"""
-SELECT {rows.columns(Queue, "q")}, {rows.columns(Service, "s")}, {rows.columns(Site, "w")},
-       cq.passed_over
+SELECT {QUEUE_COLUMNS}, cq.passed_over
   FROM queues_counterqueue cq
   JOIN queues_queue q ON q.id = cq.queue_id
-  JOIN queues_service s ON s.id = q.service_id
-  JOIN queues_site w ON w.id = q.site_id
+  {QUEUE_JOINS}
  WHERE cq.counter_id = %s AND q.status <> %s
  ORDER BY w.name, q.name
 """
@@ -59,12 +57,10 @@ def served_queues(counter: Counter) -> list[Queue]:
         found = cursor.fetchall()
     queues = []
     for row in found:
-        queue_values, service_values, site_values, (passed_over,) = rows.split(
-            row, Queue, Service, Site
+        queue_values, site_values, service_values, (passed_over,) = rows.split(
+            row, Queue, Site, Service
         )
-        queue = rows.build(Queue, queue_values)
-        queue.service = rows.build(Service, service_values)
-        queue.site = rows.build(Site, site_values)
+        queue = queue_from(queue_values, site_values, service_values)
         queue.passed_over = passed_over  # type: ignore[attr-defined]
         queues.append(queue)
     return queues
@@ -112,7 +108,7 @@ def claim(queue: Queue, *, counter: Counter, profile: AgentProfile, by: Actor) -
     subquery, params = claim_subquery(queue)
     now = clock.now()
     unclaimed = {"status": Status.WAITING, "agent_id": None, "counter_id": None}
-    history, history_params = record_claimed(Kind.CALLED, by=by, before=unclaimed)
+    history, history_params = record_rows(Kind.CALLED, source="claimed", by=by, before=unclaimed)
     claimed = list(
         Ticket.objects.raw(
             f"""

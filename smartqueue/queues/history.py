@@ -134,22 +134,25 @@ def snapshot_sql(row: str) -> str:
     return f"jsonb_build_object({', '.join(pairs)})"
 
 
-def record_claimed(kind: str, *, by: Actor, before: dict) -> tuple[str, list]:
-    """record() for the tickets a statement's `claimed` CTE returns: two more CTEs and their
-    parameters (`before` holds the values the statement changed)."""
-    after = snapshot_sql("claimed")
+def record_rows(
+    kind: str, *, source: str, by: Actor, before: dict | None = None
+) -> tuple[str, list]:
+    """record() for the tickets that a statement's CTE `source` returns: two more CTEs and
+    their parameters. `before` holds the values the statement changed (none: a new ticket)."""
+    after = snapshot_sql(source)
+    was = f"{after} || %s" if before is not None else "'{}'::jsonb"
     sql = f"""
     step AS (
         INSERT INTO queues_ticketevent (ticket_id, kind, at, queue_id, counter_id, actor_id, note)
-        SELECT id, %s, %s, queue_id, counter_id, %s, '' FROM claimed
+        SELECT id, %s, %s, queue_id, counter_id, %s, '' FROM {source}
     ), entry AS (
         INSERT INTO queues_auditlog
             (at, actor_id, actor_label, action, object_type, object_id, ip, user_agent,
              before, after)
-        SELECT %s, %s, %s, %s, 'ticket', id::text, %s::inet, %s, {after} || %s, {after}
-          FROM claimed
+        SELECT %s, %s, %s, %s, 'ticket', id::text, %s::inet, %s, {was}, {after}
+          FROM {source}
     )"""
     now = clock.now()
     params = [kind, now, by.user_id]
     params += [now, by.user_id, by.label[:254], f"ticket.{kind}", by.ip, by.user_agent[:300]]
-    return sql, [*params, Jsonb(before)]
+    return sql, params + ([Jsonb(before)] if before is not None else [])

@@ -4,7 +4,11 @@ from datetime import date, datetime
 
 from django.db import connection
 
-from smartqueue.queues.models import Queue
+from smartqueue.queues import rows
+from smartqueue.queues.history import Actor, record_rows
+from smartqueue.queues.models import Queue, Ticket, TicketEvent
+
+Kind = TicketEvent.Kind
 
 
 def business_day(queue: Queue, moment: datetime) -> date:
@@ -12,18 +16,31 @@ def business_day(queue: Queue, moment: datetime) -> date:
     return moment.astimezone(queue.site.zone).date()
 
 
-def next_number(queue: Queue, day: date) -> str:
-    """Take the next number in the caller's transaction: the row stays locked until it ends,
-    and a rollback gives the number back (a sequence would leave a gap)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
+def insert_numbered(ticket: Ticket, *, by: Actor) -> Ticket:
+    """Insert the ticket with the next number of its queue's day, and its history, in one
+    statement. The day's row stays locked until the caller's transaction ends, and a rollback
+    gives the number back (a sequence would leave a gap). Numbers read A001 … A999, A1000."""
+    fields = [field for field in rows.fields(Ticket) if field.name != "number"]
+    values = [field.get_db_prep_save(field.pre_save(ticket, True), connection) for field in fields]
+    history, history_params = record_rows(Kind.CREATED, source="claimed", by=by)
+    found = Ticket.objects.raw(
+        f"""
+        WITH day AS (
             INSERT INTO queues_queueday (queue_id, day, last_number) VALUES (%s, %s, 1)
             ON CONFLICT (queue_id, day)
             DO UPDATE SET last_number = queues_queueday.last_number + 1
-            RETURNING last_number
-            """,
-            [queue.id, day],
-        )
-        (number,) = cursor.fetchone()
-    return f"{queue.service.letter}{number:03d}"
+            RETURNING last_number::text AS n
+        ), claimed AS (
+            INSERT INTO queues_ticket ({", ".join(f'"{field.column}"' for field in fields)}, number)
+            SELECT {", ".join(["%s"] * len(fields))}, %s || lpad(n, greatest(3, length(n)), '0')
+              FROM day
+            RETURNING *
+        ), {history}
+        SELECT * FROM claimed
+        """,
+        [ticket.queue_id, ticket.business_day, *values, ticket.queue.service.letter]
+        + history_params,
+    )
+    inserted = list(found)[0]
+    inserted.queue = ticket.queue
+    return inserted

@@ -22,11 +22,12 @@ from smartqueue.queues.models import (
     Ticket,
     TicketEvent,
 )
-from smartqueue.queues.numbering import business_day, next_number
+from smartqueue.queues.numbering import business_day, insert_numbered
 from smartqueue.queues.steps import (
     AgentBusy,  # noqa: F401  (callers catch it as services.AgentBusy)
     free_agent,
     held_ticket,
+    lock_queue,
     locked,
     locked_profile,
     note_profile_status,
@@ -73,9 +74,8 @@ def create_ticket(
         refuse_second_waiting_ticket(queue, phone)
         now = clock.now()
         day = business_day(queue, now)
-        ticket = Ticket.objects.create(
+        ticket = Ticket(
             queue=queue,
-            number=next_number(queue, day),
             business_day=day,
             customer=customer,
             customer_name=customer_name or (str(customer) if customer else ""),
@@ -86,7 +86,7 @@ def create_ticket(
             arrived_at=now,
             appointment_at=appointment_at,
         )
-        record(ticket, Kind.CREATED, by=by)
+        ticket = insert_numbered(ticket, by=by)
         publish_ticket("ticket.created", ticket)
     return ticket
 
@@ -102,16 +102,6 @@ def refuse_second_waiting_ticket(queue: Queue, phone: str) -> None:
             _("Ce numéro a déjà le ticket %(number)s en attente dans cette file.")
             % {"number": held.number}
         )
-
-
-def lock_queue(queue: Queue) -> Queue:
-    """Read the queue's state under lock: a concurrent pause or close waits for this ticket.
-    Tickets of one queue are serialised by their number row anyway, so this costs nothing."""
-    return (
-        Queue.objects.select_related("site", "service")
-        .select_for_update(no_key=True, of=("self",))
-        .get(pk=queue.pk)
-    )
 
 
 def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:

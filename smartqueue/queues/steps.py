@@ -43,19 +43,49 @@ def locked(ticket: Ticket) -> Ticket:
         row, Ticket, Queue, Site, Service
     )
     found = rows.build(Ticket, ticket_values)
-    found.queue = rows.build(Queue, queue_values)
-    found.queue.site = rows.build(Site, site_values)
-    found.queue.service = rows.build(Service, service_values)
+    found.queue = queue_from(queue_values, site_values, service_values)
     return found
 
 
+def queue_from(queue_values, site_values, service_values) -> Queue:
+    """A queue with its site and service, from the slices of a joined row."""
+    queue = rows.build(Queue, queue_values)
+    queue.site = rows.build(Site, site_values)
+    queue.service = rows.build(Service, service_values)
+    return queue
+
+
+QUEUE_COLUMNS = f"""{rows.columns(Queue, "q")}, {rows.columns(Site, "w")},
+       {rows.columns(Service, "s")}"""
+QUEUE_JOINS = """JOIN queues_site w ON w.id = q.site_id
+  JOIN queues_service s ON s.id = q.service_id"""
+
+
+def lock_queue(queue: Queue) -> Queue:
+    """Read the queue's state under lock: a concurrent pause or close waits for this ticket.
+    Tickets of one queue are serialised by their number row anyway, so this costs nothing."""
+    with connection.cursor() as cursor:
+        cursor.execute(LOCKED_QUEUE_SQL, [queue.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound("File introuvable.")
+    return queue_from(*rows.split(row, Queue, Site, Service)[:3])
+
+
+LOCKED_QUEUE_SQL = f"""
+SELECT {QUEUE_COLUMNS}
+  FROM queues_queue q
+  {QUEUE_JOINS}
+ WHERE q.id = %s
+   FOR NO KEY UPDATE OF q
+"""
+
+
 LOCKED_TICKET_SQL = f"""
-SELECT {rows.columns(Ticket, "t")}, {rows.columns(Queue, "q")}, {rows.columns(Site, "w")},
-       {rows.columns(Service, "s")}
+SELECT {rows.columns(Ticket, "t")}, {QUEUE_COLUMNS}
   FROM queues_ticket t
   JOIN queues_queue q ON q.id = t.queue_id
-  JOIN queues_site w ON w.id = q.site_id
-  JOIN queues_service s ON s.id = q.service_id
+  {QUEUE_JOINS}
  WHERE t.id = %s
    FOR UPDATE OF t
 """
