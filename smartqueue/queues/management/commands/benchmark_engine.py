@@ -1,11 +1,15 @@
 """Engine latency under concurrent clients: `manage.py benchmark_engine [--clients 1,10,50]
-[--tickets 1000] [--tenant bench] [--no-live]`, best with DEBUG=0 (no query log).
+[--tickets 1000] [--tenant bench] [--no-live] [--processes]`, best with DEBUG=0 (no query log).
 
-In a throwaway organisation, per number of clients (one thread and connection each):
+In a throwaway organisation, per number of clients (one thread and connection each; with
+--processes one process each, as behind several web processes, so no client waits for another's
+Python):
 create-ticket shares `--tickets` creations on one queue; call-next has as many agents, each at
 their own counter, call next and close until the pre-filled queue is empty. Only the engine
 call is timed (not the close). The live dispatcher renders events in-process unless --no-live."""
 
+import multiprocessing
+import pickle
 import statistics
 import threading
 import time
@@ -37,8 +41,9 @@ class Command(BaseCommand):
         parser.add_argument("--tickets", type=int, default=1000)
         parser.add_argument("--tenant", default="bench")
         parser.add_argument("--no-live", action="store_true", help="no page rendering")
+        parser.add_argument("--processes", action="store_true", help="a process per client")
 
-    def handle(self, *args, clients, tickets, tenant, no_live, **options):
+    def handle(self, *args, clients, tickets, tenant, no_live, processes, **options):
         counts = [int(n) for n in clients.split(",")]
         if no_live:
             events.unsubscribe(dispatcher.submit)
@@ -47,9 +52,10 @@ class Command(BaseCommand):
         try:
             queue, agents = prepare(tenant, max(counts))
             self.line(*COLUMNS)
+            run = in_processes if processes else in_threads
             for n in counts:
-                self.line("create-ticket", n, *bench_create(tenant, queue, n, tickets))
-                self.line("call-next", n, *bench_call(tenant, queue, agents[:n], tickets))
+                self.line("create-ticket", n, *bench_create(tenant, queue, n, tickets, run))
+                self.line("call-next", n, *bench_call(tenant, queue, agents[:n], tickets, run))
         finally:
             clean_tickets()
             connection.set_schema_to_public()
@@ -91,36 +97,37 @@ def clean_tickets() -> None:
         cursor.execute(f"TRUNCATE {TICKETS} CASCADE")
 
 
-def bench_create(tenant, queue: Queue, clients: int, tickets: int):
+def bench_create(tenant, queue: Queue, clients: int, tickets: int, run):
     clean_tickets()
-
-    def create(_):
-        return [timed(services.create_ticket, queue=queue)[1] for _ in range(tickets // clients)]
-
-    run = in_threads(tenant, create, clients)
-    return *figures(run), queries(services.create_ticket, queue=queue)
+    timings = run(tenant, create_tickets, clients, queue=queue, each=tickets // clients)
+    return *figures(timings), queries(services.create_ticket, queue=queue)
 
 
-def bench_call(tenant, queue: Queue, agents: list[Actor], tickets: int):
+def bench_call(tenant, queue: Queue, agents: list[Actor], tickets: int, run):
     clean_tickets()
     with transaction.atomic():
         for _ in range(tickets):
             services.create_ticket(queue=queue)
     dispatcher.flush(timeout=300)
-
-    def serve(i):
-        timings = []
-        while True:
-            try:
-                ticket, seconds = timed(services.call_next, by=agents[i])
-            except NotFound:
-                return timings
-            timings.append(seconds)
-            services.close_ticket(ticket=ticket, by=agents[i])
-
-    run = in_threads(tenant, serve, len(agents))
+    timings = run(tenant, serve, len(agents), agents=agents)
     services.create_ticket(queue=queue)
-    return *figures(run), queries(services.call_next, by=agents[0])
+    return *figures(timings), queries(services.call_next, by=agents[0])
+
+
+def create_tickets(i: int, *, queue: Queue, each: int) -> list[float]:
+    return [timed(services.create_ticket, queue=queue)[1] for _ in range(each)]
+
+
+def serve(i: int, *, agents: list[Actor]) -> list[float]:
+    """Agent i calls and closes until the queue is empty; only the calls are timed."""
+    timings: list[float] = []
+    while True:
+        try:
+            ticket, seconds = timed(services.call_next, by=agents[i])
+        except NotFound:
+            return timings
+        timings.append(seconds)
+        services.close_ticket(ticket=ticket, by=agents[i])
 
 
 def timed(operation, **kwargs):
@@ -142,7 +149,7 @@ def queries(operation, **kwargs) -> int:
     return len(captured.captured_queries)
 
 
-def in_threads(tenant, work, count: int) -> tuple[list[float], float]:
+def in_threads(tenant, work, count: int, **kwargs) -> tuple[list[float], float]:
     """work(i) in `count` threads with their own connections, released together: all their
     timings, and the wall time from the release to the end of the last one."""
     barrier = threading.Barrier(count + 1)
@@ -153,7 +160,7 @@ def in_threads(tenant, work, count: int) -> tuple[list[float], float]:
         try:
             connection.ensure_connection()
             barrier.wait()
-            results[i] = work(i)
+            results[i] = work(i, **kwargs)
         finally:
             connection.close()
 
@@ -165,3 +172,42 @@ def in_threads(tenant, work, count: int) -> tuple[list[float], float]:
     for thread in threads:
         thread.join()
     return [t for timings in results for t in timings], time.perf_counter() - start
+
+
+def in_processes(tenant, work, count: int, **kwargs) -> tuple[list[float], float]:
+    """work(i) in `count` fresh processes (spawned: nothing shared with this one), released
+    together once all are connected: all their timings, and the wall time as in_threads."""
+    from smartqueue.queues import bench_client
+
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(count + 1, timeout=300)  # a client that dies breaks it
+    results = context.Queue()
+    live = dispatcher.submit in events._subscribers  # off with --no-live: off there too
+    job = pickle.dumps((tenant.pk, live, work, kwargs))
+    clients = [
+        context.Process(target=bench_client.run, args=(job, i, barrier, results))
+        for i in range(count)
+    ]
+    for process in clients:
+        process.start()
+    barrier.wait()
+    start = time.perf_counter()
+    timings = [t for _ in clients for t in results.get(timeout=600)]
+    wall = time.perf_counter() - start
+    for process in clients:
+        process.join()
+    return timings, wall
+
+
+def client(tenant_id, live, work, i, kwargs, barrier, results):
+    """One client process (bench_client.run): its own connection, the same live pages."""
+    if not live:
+        events.unsubscribe(dispatcher.submit)
+    connection.set_tenant(Tenant.objects.get(pk=tenant_id))
+    connection.ensure_connection()
+    barrier.wait()
+    try:
+        results.put(work(i, **kwargs))
+    finally:
+        dispatcher.flush(timeout=300)
+        connection.close()

@@ -1,0 +1,14 @@
+"""The body of benchmark_engine's client processes: importable before Django is set up (a
+spawned process imports its target first), it sets Django up, then runs the command's client."""
+
+import pickle
+
+
+def run(job: bytes, i: int, barrier, results) -> None:
+    import django
+
+    django.setup()
+    from smartqueue.queues.management.commands import benchmark_engine
+
+    tenant_id, live, work, kwargs = pickle.loads(job)
+    benchmark_engine.client(tenant_id, live, work, i, kwargs, barrier, results)
