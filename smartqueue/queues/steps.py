@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 from django.db import IntegrityError
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
 
 from smartqueue.errors import DomainError, NotFound
 from smartqueue.queues import clock, events
@@ -24,8 +25,11 @@ class AgentBusy(DomainError):
 
     def __init__(self, ticket: Ticket):
         super().__init__(
-            f"Vous avez déjà le ticket {ticket.number} en cours : "
-            "rappelez-le ou terminez-le avant d'appeler le suivant."
+            _(
+                "Vous avez déjà le ticket %(number)s en cours : "
+                "rappelez-le ou terminez-le avant d'appeler le suivant."
+            )
+            % {"number": ticket.number}
         )
         self.ticket = ticket
 
@@ -38,29 +42,34 @@ def locked(ticket: Ticket) -> Ticket:
             .get(pk=ticket.pk)
         )
     except Ticket.DoesNotExist:
-        raise NotFound("Ticket introuvable.") from None
+        raise NotFound(_("Ticket introuvable.")) from None
 
 
-def require_status(ticket: Ticket, allowed, verb: str) -> None:
+def require_status(ticket: Ticket, allowed, action: str) -> None:
     allowed = (allowed,) if isinstance(allowed, str) else allowed
     if ticket.status not in allowed:
-        of = "d’" if verb[0] in "aeiouéh" else "de "  # French elision: « d’annuler »
-        raise DomainError(
-            f"Impossible {of}{verb} le ticket {ticket.number} : "
-            f"il est « {Ticket.Status(ticket.status).label.lower()} »."
+        raise DomainError(  # `action` says it whole in each language: « d’annuler »
+            _("Impossible %(action)s le ticket %(number)s : il est « %(status)s ».")
+            % {
+                "action": action,
+                "number": ticket.number,
+                "status": Ticket.Status(ticket.status).label.lower(),
+            }
         )
 
 
 def require_holder(ticket: Ticket, by: Actor) -> None:
     if by.user is None or ticket.agent_id != by.user_id:
-        raise DomainError(f"Le ticket {ticket.number} est tenu par un autre agent.")
+        raise DomainError(
+            _("Le ticket %(number)s est tenu par un autre agent.") % {"number": ticket.number}
+        )
 
 
 def locked_profile(user) -> AgentProfile:
     """The agent's row, locked, with their counter and the ticket they hold (`held_id`,
     `held_number`), all in one statement: this runs on every call."""
     if user is None:
-        raise DomainError("Seul un agent connecté peut faire cela.")
+        raise DomainError(_("Seul un agent connecté peut faire cela."))
     held = Ticket.objects.filter(agent_id=OuterRef("user_id"), status__in=Ticket.ACTIVE)
     profiles = (
         AgentProfile.objects.select_for_update(of=("self",))
@@ -109,7 +118,7 @@ def require_free(profile: AgentProfile) -> AgentProfile:
 
 def require_counter(profile: AgentProfile) -> Counter:
     if profile.counter is None or not profile.counter.is_active:
-        raise DomainError("Choisissez d'abord votre guichet.")
+        raise DomainError(_("Choisissez d'abord votre guichet."))
     return profile.counter
 
 
