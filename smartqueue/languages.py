@@ -11,9 +11,9 @@ def supported(code: str | None, default: str | None = None) -> str:
     return code if code in dict(settings.LANGUAGES) else (default or settings.LANGUAGE_CODE)
 
 
-def chosen_language(request) -> str:
+def chosen_language(cookies: dict) -> str:
     """The staff language picked with the switcher (Django's language cookie), else French."""
-    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    code = cookies.get(settings.LANGUAGE_COOKIE_NAME)
     return code if code in STAFF_LANGUAGES else settings.LANGUAGE_CODE
 
 
@@ -28,7 +28,7 @@ class ChosenLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        language = chosen_language(request)
+        language = chosen_language(request.COOKIES)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

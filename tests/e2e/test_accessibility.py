@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from smartqueue.accounts.models import Role
 from smartqueue.queues import services
+from smartqueue.queues.history import Actor
 from smartqueue.queues.models import OpeningHours
 from tests.e2e.pages import PHONE, counter_url, display_url, open_page
 from tests.factories import make_user
@@ -34,10 +35,14 @@ def test_the_screens_have_no_serious_accessibility_violation(
     browser, live_server_url, branch, committed
 ):
     ticket = services.create_ticket(queue=branch.withdrawals, customer_name="Awa")
+    services.create_ticket(queue=branch.withdrawals, customer_name="Moussa")
+    called_by = branch.agents[1].user
+    services.call_next(by=Actor(user=called_by, label=called_by.email))
     manager = make_user(tenant=committed, role=Role.MANAGER)
     base = f"{live_server_url}/t/alpha"
     pages = {
         "counter": audited(browser, counter_url(live_server_url), user=branch.agents[0].user),
+        "counter, a ticket called": audited(browser, counter_url(live_server_url), user=called_by),
         "display": audited(browser, display_url(live_server_url, branch.displays[0])),
         "kiosk": audited(browser, f"{base}/kiosk/{branch.kiosk.secret}/"),
         "ticket": audited(browser, f"{base}/ticket/{ticket.pk}/", viewport=PHONE),
