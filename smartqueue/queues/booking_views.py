@@ -35,7 +35,9 @@ def book(request, tenant_slug: str):
                 error = refused.message
             else:
                 return redirect("booking", tenant_slug=tenant_slug, appointment_id=appointment.pk)
-        return render(request, TEMPLATE, choice_context(request, form, error, language))
+        context = choice_context(request, form, error, language)
+        with timezone.override(context["zone"]):  # slots in the agency's time
+            return render(request, TEMPLATE, context)
 
 
 def book_from(request, form: BookingForm, language: str) -> Appointment:

@@ -8,7 +8,7 @@ import pytest
 from smartqueue.queues import clock
 from smartqueue.queues.models import Appointment, Customer, OpeningHours
 from smartqueue.queues.slots import slots_of_day
-from tests.factories import make_queue
+from tests.factories import make_queue, make_site
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,15 @@ def test_the_booking_page_speaks_the_chosen_language(client, queue, lang, headin
     assert f'lang="{lang}"' in client.get(booked["Location"]).content.decode()
     full = html.unescape(client.post("/t/alpha/book/", form).content.decode())
     assert refusal in full
+
+
+def test_slots_show_in_the_sites_time(client, alpha):
+    queue = make_queue(make_site(timezone="Asia/Tokyo"))  # far from UTC, whatever the machine
+    for weekday in range(7):
+        OpeningHours.objects.create(
+            site=queue.site, weekday=weekday, opens_at="09:00", closes_at="09:30"
+        )
+    tomorrow = clock.now().astimezone(queue.site.zone).date() + timedelta(days=1)
+    chosen = f"?site={queue.site.pk}&service={queue.service.pk}&day={tomorrow.isoformat()}"
+    page = client.get(f"/t/alpha/book/{chosen}").content.decode()
+    assert ">09:00<" in page and ">00:00<" not in page
