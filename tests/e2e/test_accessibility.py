@@ -76,16 +76,21 @@ def test_booking_and_its_confirmation_have_no_serious_accessibility_violation(
 def test_the_settings_pages_have_no_serious_accessibility_violation(
     browser, live_server_url, branch, committed
 ):
-    manager = make_user(tenant=committed, role=Role.MANAGER)
+    admin = make_user(tenant=committed, role=Role.ADMIN)
     base = f"{live_server_url}/t/alpha/settings"
     pages = {
-        name: audited(browser, f"{base}/{path}", user=manager, live=False)
+        name: audited(browser, f"{base}/{path}", user=admin, live=False)
         for name, path in [
             ("queues", "queues/"),
             ("counter form", f"counters/{branch.agents[0].counter.pk}/"),
             ("service form", "services/new/"),
             ("kiosks", "kiosks/"),
+            ("template form", "notifications/new/"),
         ]
     }
+    pages["staff"] = audited(browser, f"{live_server_url}/t/alpha/staff/", user=admin, live=False)
+    pages["reports"] = audited(
+        browser, f"{live_server_url}/t/alpha/reports/", user=admin, live=False
+    )
     found = {name: serious_violations(page) for name, page in pages.items()}
     assert found == {name: [] for name in pages}
