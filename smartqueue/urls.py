@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from smartqueue.accounts import staff_views
 from smartqueue.accounts import views as account_views
@@ -79,6 +80,7 @@ tenant_patterns = [
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
+    path("language/", set_language, name="set_language"),
     path("api/v1/", include(api_patterns)),
     path("api/schema/", api_docs.schema),
     path("api/docs/", api_docs.docs),

@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from smartqueue.accounts.roles import membership_for
 
@@ -18,9 +19,9 @@ def member_required(*roles: str):
                 return redirect_to_login(request.get_full_path())
             membership = membership_for(request.user, request.tenant)
             if membership is None:
-                raise PermissionDenied("Vous n'êtes pas membre de cette organisation.")
+                raise PermissionDenied(_("Vous n'êtes pas membre de cette organisation."))
             if roles and membership.role not in roles:
-                raise PermissionDenied("Votre rôle ne donne pas accès à cette page.")
+                raise PermissionDenied(_("Votre rôle ne donne pas accès à cette page."))
             request.membership = membership
             return view(request, *args, **kwargs)
 

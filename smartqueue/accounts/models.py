@@ -6,6 +6,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager):
@@ -52,7 +53,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Administrateur"
+    ADMIN = "admin", _("Administrateur")
     MANAGER = "manager", "Manager"
     AGENT = "agent", "Agent"
 

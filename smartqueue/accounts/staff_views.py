@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from smartqueue.accounts.decorators import member_required
@@ -17,10 +19,10 @@ from smartqueue.tenants.services import ensure_user
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Email")
-    first_name = forms.CharField(label="Prénom", max_length=150, required=False)
-    last_name = forms.CharField(label="Nom", max_length=150, required=False)
-    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+    email = forms.EmailField(label=_("E-mail"))
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
 
     def __init__(self, *args, allowed: tuple[str, ...], **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,7 +37,10 @@ def staff(request):
     form = InviteForm(request.POST or None, allowed=allowed)
     if request.method == "POST" and form.is_valid():
         invite(request, form.cleaned_data)
-        messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
+        messages.success(
+            request,
+            gettext("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]},
+        )
         return redirect("staff", tenant_slug=request.tenant.slug)
     members = (
         Membership.objects.filter(tenant=request.tenant)
@@ -52,7 +57,7 @@ def invite(request, data: dict) -> None:
         user = ensure_user(
             email=data["email"], first_name=data["first_name"], last_name=data["last_name"]
         )
-        membership, _ = Membership.objects.update_or_create(
+        membership, _created = Membership.objects.update_or_create(
             user=user, tenant=request.tenant, defaults={"role": data["role"], "is_active": True}
         )
         audit(
@@ -75,9 +80,9 @@ def change_member(request, membership_id: int):
     role = request.POST.get("role", target.role)
     active = request.POST.get("is_active") == "on"  # an unticked box sends nothing
     if target.user_id == request.user.pk:
-        messages.error(request, "Vous ne pouvez pas modifier votre propre accès.")
+        messages.error(request, gettext("Vous ne pouvez pas modifier votre propre accès."))
     elif target.role not in allowed or role not in allowed:
-        messages.error(request, "Votre rôle ne permet pas ce changement.")
+        messages.error(request, gettext("Votre rôle ne permet pas ce changement."))
     else:
         before = {"role": target.role, "is_active": target.is_active}
         target.role, target.is_active = role, active
@@ -89,5 +94,5 @@ def change_member(request, membership_id: int):
             before=before,
             after={"role": role, "is_active": active},
         )
-        messages.success(request, f"{target.user} : modifié.")
+        messages.success(request, gettext("%(person)s : modifié.") % {"person": target.user})
     return redirect("staff", tenant_slug=request.tenant.slug)

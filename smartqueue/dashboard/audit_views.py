@@ -1,13 +1,15 @@
 """The audit trail, for admins: who did what, when, from where, with before and after."""
 
-from datetime import date
+import zoneinfo
+from datetime import UTC, date, tzinfo
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 
 from smartqueue.accounts.decorators import member_required
 from smartqueue.accounts.models import Role
-from smartqueue.queues.models import AuditLog
+from smartqueue.queues.models import AuditLog, Site
 
 PAGE_SIZE = 50
 
@@ -49,5 +51,19 @@ def audit_trail(request):
     kinds = AuditLog.objects.order_by().values_list("object_type", flat=True).distinct()
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"page": page, "filters": filters, "kinds": sorted(kinds), "query": query.urlencode()}
-    return render(request, "dashboard/audit.html", context)
+    zone = organisation_zone()
+    context = {
+        "page": page,
+        "filters": filters,
+        "kinds": sorted(kinds),
+        "query": query.urlencode(),
+        "zone": zone,
+    }
+    with timezone.override(zone):
+        return render(request, "dashboard/audit.html", context)
+
+
+def organisation_zone() -> tzinfo:
+    """The time zone of the organisation's sites when they share one, else UTC (named)."""
+    zones = set(Site.objects.filter(is_active=True).values_list("timezone", flat=True))
+    return zoneinfo.ZoneInfo(zones.pop()) if len(zones) == 1 else UTC

@@ -1,6 +1,7 @@
 """Settings forms: plain ModelForms rendered by crispy-forms (Bootstrap 5)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from smartqueue.devices.models import Display, Kiosk
 from smartqueue.notifications.models import NotificationTemplate, WebhookEndpoint
@@ -8,34 +9,36 @@ from smartqueue.notifications.planning import check_template
 from smartqueue.queues.models import Counter, Holiday, OpeningHours, Queue, Service, Site
 
 LABELS = {
-    "name": "Nom",
-    "slug": "Identifiant dans les adresses",
-    "address": "Adresse",
-    "city": "Ville",
-    "country": "Pays (code ISO, ex. SN)",
-    "phone": "Téléphone",
-    "timezone": "Fuseau horaire",
-    "is_active": "Actif",
-    "site": "Site",
-    "service": "Service",
-    "algorithm": "Ordre d'appel",
-    "language": "Langue",
-    "layout": "Disposition",
-    "letter": "Lettre des tickets",
-    "sla_seconds": "Objectif d'attente (secondes)",
-    "no_show_after_seconds": "Absent si le service n'a pas commencé après (secondes)",
-    "closing_time": "Heure de fermeture (heure du site)",
-    "end_of_day": "À la fermeture, les tickets restants",
-    "approaching_position": "Prévenir le client à cette position (0 : jamais)",
-    "slot_minutes": "Rendez-vous : durée d'un créneau (minutes)",
-    "slot_capacity": "Rendez-vous : clients par créneau",
-    "checkin_before_minutes": "Enregistrement possible avant le créneau (minutes)",
-    "late_after_minutes": "Au-delà de ce retard, le client passe comme sans rendez-vous (minutes)",
-    "reminder_minutes": "Rappel envoyé avant le créneau (minutes)",
-    "weekday": "Jour",
-    "opens_at": "Ouverture",
-    "closes_at": "Fermeture",
-    "day": "Date",
+    "name": _("Nom"),
+    "slug": _("Identifiant dans les adresses"),
+    "address": _("Adresse"),
+    "city": _("Ville"),
+    "country": _("Pays (code ISO, ex. SN)"),
+    "phone": _("Téléphone"),
+    "timezone": _("Fuseau horaire"),
+    "is_active": _("Actif"),
+    "site": _("Site"),
+    "service": _("Service"),
+    "algorithm": _("Ordre d'appel"),
+    "language": _("Langue"),
+    "layout": _("Disposition"),
+    "letter": _("Lettre des tickets"),
+    "sla_seconds": _("Objectif d'attente (secondes)"),
+    "no_show_after_seconds": _("Absent si le service n'a pas commencé après (secondes)"),
+    "closing_time": _("Heure de fermeture (heure du site)"),
+    "end_of_day": _("À la fermeture, les tickets restants"),
+    "approaching_position": _("Prévenir le client à cette position (0 : jamais)"),
+    "slot_minutes": _("Rendez-vous : durée d'un créneau (minutes)"),
+    "slot_capacity": _("Rendez-vous : clients par créneau"),
+    "checkin_before_minutes": _("Enregistrement possible avant le créneau (minutes)"),
+    "late_after_minutes": _(
+        "Au-delà de ce retard, le client passe comme sans rendez-vous (minutes)"
+    ),
+    "reminder_minutes": _("Rappel envoyé avant le créneau (minutes)"),
+    "weekday": _("Jour"),
+    "opens_at": _("Ouverture"),
+    "closes_at": _("Fermeture"),
+    "day": _("Date"),
 }
 
 
@@ -92,7 +95,7 @@ class CounterForm(forms.ModelForm):
         queryset=Queue.objects.select_related("site"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Files servies",
+        label=_("Files servies"),
     )
 
     class Meta:
@@ -106,7 +109,8 @@ class CounterForm(forms.ModelForm):
         others = [q.name for q in data.get("queues", []) if site and q.site_id != site.pk]
         if others:
             raise forms.ValidationError(
-                "Un guichet ne sert que des files de son site : " + ", ".join(others)
+                _("Un guichet ne sert que des files de son site : %(queues)s")
+                % {"queues": ", ".join(others)}
             )
         return data
 
@@ -131,15 +135,17 @@ class NotificationTemplateForm(forms.ModelForm):
         fields = ["event", "channel", "language", "subject", "body", "is_active"]
         labels = {
             **LABELS,
-            "event": "Événement",
-            "channel": "Canal",
-            "subject": "Objet (e-mail)",
-            "body": "Texte",
+            "event": _("Événement"),
+            "channel": _("Canal"),
+            "subject": _("Objet (e-mail)"),
+            "body": _("Texte"),
         }
         help_texts = {
-            "body": "Variables : {{ ticket_number }}, {{ queue_name }}, {{ site_name }}, "
-            "{{ position }}, {{ eta_minutes }}, {{ counter_name }}, {{ tracking_url }}; "
-            "rendez-vous : {{ appointment_code }}, {{ appointment_time }}"
+            "body": _(
+                "Variables : {{ ticket_number }}, {{ queue_name }}, {{ site_name }}, "
+                "{{ position }}, {{ eta_minutes }}, {{ counter_name }}, {{ tracking_url }}; "
+                "rendez-vous : {{ appointment_code }}, {{ appointment_time }}"
+            )
         }
 
     def clean_body(self):
@@ -150,22 +156,22 @@ class NotificationTemplateForm(forms.ModelForm):
 
 
 class WebhookEndpointForm(forms.ModelForm):
-    url = forms.URLField(max_length=500, assume_scheme="https", label="Adresse HTTPS")
+    url = forms.URLField(max_length=500, assume_scheme="https", label=_("Adresse HTTPS"))
     events = forms.MultipleChoiceField(
         choices=[(name, name) for name in WebhookEndpoint.EVENTS],
         widget=forms.CheckboxSelectMultiple,
-        label="Événements",
+        label=_("Événements"),
     )
 
     class Meta:
         model = WebhookEndpoint
         fields = ["url", "events", "is_active"]
-        labels = {**LABELS, "url": "Adresse HTTPS"}
+        labels = {**LABELS, "url": _("Adresse HTTPS")}
 
     def clean_url(self):
         url = self.cleaned_data["url"]
         if not url.startswith("https://"):
-            raise forms.ValidationError("L'adresse doit commencer par https://")
+            raise forms.ValidationError(_("L'adresse doit commencer par https://"))
         return url
 
 
@@ -183,7 +189,7 @@ class OpeningHoursForm(forms.ModelForm):
         data = super().clean()
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
-            raise forms.ValidationError("La fermeture doit suivre l'ouverture.")
+            raise forms.ValidationError(_("La fermeture doit suivre l'ouverture."))
         return data
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from smartqueue.accounts.decorators import member_required
 from smartqueue.accounts.models import Membership, Role
@@ -18,13 +19,13 @@ WEEKDAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
 
 
 class ReportForm(forms.Form):
-    start = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}))
-    site = forms.ModelChoiceField(Site.objects.all(), required=False, label="Site")
-    service = forms.ModelChoiceField(Service.objects.all(), required=False, label="Service")
-    agent = forms.ChoiceField(required=False, label="Agent")
+    start = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}))
+    site = forms.ModelChoiceField(Site.objects.all(), required=False, label=_("Site"))
+    service = forms.ModelChoiceField(Service.objects.all(), required=False, label=_("Service"))
+    agent = forms.ChoiceField(required=False, label=_("Agent"))
     channel = forms.ChoiceField(
-        choices=[("", "Tous")] + list(Ticket.Channel.choices), required=False, label="Canal"
+        choices=[("", _("Tous"))] + list(Ticket.Channel.choices), required=False, label=_("Canal")
     )
 
     def __init__(self, *args, tenant, **kwargs):
@@ -32,7 +33,7 @@ class ReportForm(forms.Form):
         staff = Membership.objects.filter(tenant=tenant).select_related("user")
         agent = self.fields["agent"]
         assert isinstance(agent, forms.ChoiceField)
-        agent.choices = [("", "Tous")] + [(str(m.user_id), str(m.user)) for m in staff]
+        agent.choices = [("", _("Tous"))] + [(str(m.user_id), str(m.user)) for m in staff]
         for field in self.fields.values():  # Bootstrap look without a layout helper
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
@@ -41,7 +42,9 @@ class ReportForm(forms.Form):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end and (end < start or (end - start).days > MAX_DAYS):
-            raise forms.ValidationError(f"Choisissez une période de 1 à {MAX_DAYS} jours.")
+            raise forms.ValidationError(
+                _("Choisissez une période de 1 à %(days)s jours.") % {"days": MAX_DAYS}
+            )
         return data
 
     def filters(self) -> Filters:

@@ -11,6 +11,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from smartqueue.accounts.decorators import member_required
@@ -29,7 +31,7 @@ MANAGERS = (Role.ADMIN, Role.MANAGER)
 
 @dataclass(frozen=True)
 class Section:
-    title: str
+    title: str | Promise
     form: type
     related: tuple[str, ...] = ()
     admins_only: bool = False  # what customers read and where our data goes
@@ -40,16 +42,16 @@ class Section:
 
 
 SECTIONS = {
-    "sites": Section("Sites", forms.SiteForm),
-    "services": Section("Services", forms.ServiceForm),
-    "queues": Section("Files d'attente", forms.QueueForm, ("site", "service")),
-    "counters": Section("Guichets", forms.CounterForm, ("site",)),
-    "displays": Section("Écrans", forms.DisplayForm, ("site",)),
-    "kiosks": Section("Bornes", forms.KioskForm, ("site",)),
-    "hours": Section("Horaires des rendez-vous", forms.OpeningHoursForm, ("site",)),
-    "holidays": Section("Jours fermés", forms.HolidayForm, ("site",)),
-    "notifications": Section("Messages aux clients", forms.NotificationTemplateForm, (), True),
-    "webhooks": Section("Webhooks", forms.WebhookEndpointForm, (), True),
+    "sites": Section(_("Sites"), forms.SiteForm),
+    "services": Section(_("Services"), forms.ServiceForm),
+    "queues": Section(_("Files d'attente"), forms.QueueForm, ("site", "service")),
+    "counters": Section(_("Guichets"), forms.CounterForm, ("site",)),
+    "displays": Section(_("Écrans"), forms.DisplayForm, ("site",)),
+    "kiosks": Section(_("Bornes"), forms.KioskForm, ("site",)),
+    "hours": Section(_("Horaires des rendez-vous"), forms.OpeningHoursForm, ("site",)),
+    "holidays": Section(_("Jours fermés"), forms.HolidayForm, ("site",)),
+    "notifications": Section(_("Messages aux clients"), forms.NotificationTemplateForm, (), True),
+    "webhooks": Section(_("Webhooks"), forms.WebhookEndpointForm, (), True),
 }
 
 
@@ -58,7 +60,7 @@ def section_of(name: str, request) -> Section:
         raise Http404
     section = SECTIONS[name]
     if section.admins_only and request.membership.role != Role.ADMIN:
-        raise PermissionDenied("Réservé aux administrateurs.")
+        raise PermissionDenied(_("Réservé aux administrateurs."))
     return section
 
 
@@ -86,7 +88,7 @@ def settings_edit(request, section: str, pk: str | None = None):
     form = chosen.form(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         saved = save_audited(form, by=Actor.from_request(request))
-        messages.success(request, f"« {saved} » enregistré.")
+        messages.success(request, _("« %(name)s » enregistré.") % {"name": saved})
         return redirect("settings_list", tenant_slug=request.tenant.slug, section=section)
     context = {
         "sections": SECTIONS,
@@ -128,7 +130,10 @@ def new_device_secret(request, section: str, pk: str):
         before={},
         after={},
     )
-    messages.success(request, f"Nouveau lien pour « {device} » : l'ancien ne fonctionne plus.")
+    messages.success(
+        request,
+        _("Nouveau lien pour « %(device)s » : l'ancien ne fonctionne plus.") % {"device": device},
+    )
     return redirect("settings_list", tenant_slug=request.tenant.slug, section=section)
 
 

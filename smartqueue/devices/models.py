@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smartqueue.queues.models import Site
 
@@ -32,8 +33,8 @@ class Device(models.Model):
 
 class Display(Device):
     class Layout(models.TextChoices):
-        STANDARD = "standard", "Appels et attente"
-        CALLS_ONLY = "calls", "Appels seulement"
+        STANDARD = "standard", _("Appels et attente")
+        CALLS_ONLY = "calls", _("Appels seulement")
 
     layout = models.CharField(max_length=10, choices=Layout.choices, default=Layout.STANDARD)
 

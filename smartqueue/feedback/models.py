@@ -2,15 +2,16 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smartqueue.queues.models import Service, Ticket, user_link
 
 
 class Feedback(models.Model):
     class Category(models.TextChoices):
-        PROMOTER = "promoter", "Promoteur"
-        PASSIVE = "passive", "Passif"
-        DETRACTOR = "detractor", "Détracteur"
+        PROMOTER = "promoter", _("Promoteur")
+        PASSIVE = "passive", _("Passif")
+        DETRACTOR = "detractor", _("Détracteur")
 
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="feedback")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")

@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 from smartqueue.accounts.roles import membership_for
 from smartqueue.devices.models import Display, Kiosk
 from smartqueue.ids import as_uuid
+from smartqueue.languages import chosen_language
 from smartqueue.live.dispatcher import dispatcher
 from smartqueue.live.groups import counter_group, display_group, kiosk_group, queue_tick_group
 from smartqueue.queues.models import Site, Ticket
@@ -27,7 +28,11 @@ class LivePageConsumer(AsyncWebsocketConsumer):
         dispatcher.remember_loop(asyncio.get_running_loop())
         kwargs = self.scope["url_route"]["kwargs"]
         group, refusal = await database_sync_to_async(group_for)(
-            kwargs["tenant_slug"], kwargs["kind"], kwargs["key"], self.scope.get("user")
+            kwargs["tenant_slug"],
+            kwargs["kind"],
+            kwargs["key"],
+            self.scope.get("user"),
+            chosen_language(self.scope.get("cookies", {})),
         )
         if group is None:
             await self.close(code=refusal)
@@ -47,7 +52,7 @@ class LivePageConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=message["html"])
 
 
-def group_for(slug: str, kind: str, key: str, user) -> tuple[str | None, int]:
+def group_for(slug: str, kind: str, key: str, user, language: str) -> tuple[str | None, int]:
     tenant = Tenant.objects.filter(slug=slug, is_active=True).first()
     if tenant is None:
         return None, NOT_FOUND
@@ -57,29 +62,30 @@ def group_for(slug: str, kind: str, key: str, user) -> tuple[str | None, int]:
     if kind == "counter" and membership_for(user, tenant) is None:
         return None, FORBIDDEN
     with schema_context(tenant.schema_name):
-        return finder(tenant.schema_name, key)
+        return finder(tenant.schema_name, key, language)
 
 
-def counter_site(schema: str, key: str):
+def counter_site(schema: str, key: str, language: str):
     pk = as_uuid(key)
     site = Site.objects.filter(pk=pk).first() if pk else None
-    return (counter_group(schema, site.pk), 0) if site else (None, NOT_FOUND)
+    return (counter_group(schema, site.pk, language), 0) if site else (None, NOT_FOUND)
 
 
-def display_site(schema: str, key: str):
+def display_site(schema: str, key: str, language: str):
+    """The display's own language and layout, not the visitor's."""
     display = Display.objects.filter(secret=key, is_active=True).first()
     if display is None:
         return None, NOT_FOUND
     Display.objects.filter(pk=display.pk).update(last_seen_at=timezone.now())
-    return display_group(schema, display.site_id), 0
+    return display_group(schema, display.site_id, display.language, display.layout), 0
 
 
-def kiosk_site(schema: str, key: str):
+def kiosk_site(schema: str, key: str, language: str):
     kiosk = Kiosk.objects.filter(secret=key, is_active=True).first()
     return (kiosk_group(schema, kiosk.site_id), 0) if kiosk else (None, NOT_FOUND)
 
 
-def ticket_queue(schema: str, key: str):
+def ticket_queue(schema: str, key: str, language: str):
     pk = as_uuid(key)
     ticket = Ticket.objects.filter(pk=pk).first() if pk else None
     if ticket is None:

@@ -1,12 +1,14 @@
 """Channel group names: always the schema first, so tenants never share a group."""
 
 
-def display_group(schema: str, site_id) -> str:
-    return f"{schema}.display.{site_id}"
+def display_group(schema: str, site_id, language: str, layout: str) -> str:
+    """Displays hear the board in their own language and layout."""
+    return f"{schema}.display.{site_id}.{language}.{layout}"
 
 
-def counter_group(schema: str, site_id) -> str:
-    return f"{schema}.counter.{site_id}"
+def counter_group(schema: str, site_id, language: str) -> str:
+    """Agents hear the waiting lists in the language they chose for their pages."""
+    return f"{schema}.counter.{site_id}.{language}"
 
 
 def kiosk_group(schema: str, site_id) -> str:

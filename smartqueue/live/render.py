@@ -2,10 +2,12 @@
 partials the pages render on load."""
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 
+from smartqueue.devices.models import Display
 from smartqueue.devices.selectors import display_board
+from smartqueue.languages import STAFF_LANGUAGES
 from smartqueue.live.groups import counter_group, display_group, kiosk_group, queue_tick_group
 from smartqueue.live.sequence import next_seq
 from smartqueue.queues.events import DomainEvent
@@ -51,23 +53,36 @@ def site_messages(schema: str, site_id: str, events: list[DomainEvent]) -> list[
 
 
 def render_messages(schema: str, site: Site, seq: int, events) -> list[tuple[str, str]]:
+    """The board once per language and layout of the site's displays, the waiting lists once
+    per staff language: the data is read once, only the words differ."""
     site_id = str(site.pk)
+    messages: list[tuple[str, str]] = []
     with timezone.override(site.zone):
         queue_ids = affected_queue_ids(events)
         queues = list(Queue.objects.filter(pk__in=queue_ids, site=site).select_related("service"))
-        board = render_to_string(
-            "devices/display.html#push",
-            {**display_board(site), "seq": seq, "announcements": announcements(events)},
-        )
-        lists = render_to_string(
-            "queues/counter.html#push", {"waiting_lists": waiting_lists(queues), "seq": seq}
-        )
+        board = {**display_board(site), "seq": seq, "announcements": announcements(events)}
+        for language, layout in display_variants(site):
+            with translation.override(language):
+                html = render_to_string(
+                    "devices/display.html#push", {**board, "display": {"layout": layout}}
+                )
+            messages.append((display_group(schema, site_id, language, layout), html))
+        lists = {"waiting_lists": waiting_lists(queues), "seq": seq}
+        for language in STAFF_LANGUAGES:
+            with translation.override(language):
+                html = render_to_string("queues/counter.html#push", lists)
+            messages.append((counter_group(schema, site_id, language), html))
     tick = render_to_string("live/tick.html", {"seq": seq})
-    messages: list[tuple[str, str]] = [
-        (display_group(schema, site_id), board),
-        (counter_group(schema, site_id), lists),
-    ]
     messages += [(queue_tick_group(schema, queue_id), tick) for queue_id in queue_ids]
     if any(event.name == "queue.status_updated" for event in events):
         messages.append((kiosk_group(schema, site_id), tick))
     return messages
+
+
+def display_variants(site: Site) -> list[tuple[str, str]]:
+    return list(
+        Display.objects.filter(site=site, is_active=True)
+        .values_list("language", "layout")
+        .distinct()
+        .order_by()
+    )

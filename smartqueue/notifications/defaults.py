@@ -1,4 +1,5 @@
-"""The templates every new organisation starts with, in French and English (editable later)."""
+"""The templates every new organisation starts with, in French, English and Wolof (editable
+later). The Wolof texts await a native speaker's review."""
 
 TEXTS = {
     ("ticket_created", "fr"): (
@@ -47,13 +48,38 @@ TEXTS = {
         "Tell us how it went",
         "Thank you for visiting {{ site_name }}. Tell us how it went: {{ tracking_url }}",
     ),
+    ("ticket_created", "wo"): (
+        "Sa tike {{ ticket_number }}",
+        "{{ site_name }} : tike {{ ticket_number }} ({{ queue_name }}). Sa rang "
+        "{{ position }}, xaar bi lu mat {{ eta_minutes }} minit. Topp ko : {{ tracking_url }}",
+    ),
+    ("ticket_approaching", "wo"): (
+        "Sa waxtu mu ngi jegesi",
+        "{{ site_name }} : tike {{ ticket_number }}, {{ position }} rekk a des ci sa kanam "
+        "(lu mat {{ eta_minutes }} minit). Jegesil guichet yi.",
+    ),
+    ("ticket_called", "wo"): (
+        "Sa waxtu agsi na",
+        "{{ site_name }} : tike {{ ticket_number }}, demal ci {{ counter_name }}.",
+    ),
+    ("appointment_reminder", "wo"): (
+        "Fàttali sa rendez-vous",
+        "Fàttali : rendez-vous {{ appointment_code }} ci {{ appointment_time }} ca "
+        "{{ site_name }}. Wone code bii ci borne bi.",
+    ),
+    ("feedback_request", "wo"): (
+        "Sa xalaat am na solo",
+        "Jërëjëf ci sa ñëw ca {{ site_name }}. Wax nu sa xalaat : {{ tracking_url }}",
+    ),
 }
 CHANNELS = ("sms", "whatsapp", "email")
 
 
-def create_default_templates(template_model) -> None:
+def create_default_templates(template_model, languages: tuple[str, ...] = ("fr", "en", "wo")):
     """Idempotent: a template the organisation already has (edited or not) is left alone."""
     for (event, language), (subject, body) in TEXTS.items():
+        if language not in languages:
+            continue
         for channel in CHANNELS:
             template_model.objects.get_or_create(
                 event=event,

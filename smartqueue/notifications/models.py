@@ -5,22 +5,23 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from smartqueue.queues.models import Appointment, Customer, Ticket
 
 
 class Event(models.TextChoices):
-    TICKET_CREATED = "ticket_created", "Ticket pris"
-    TICKET_APPROACHING = "ticket_approaching", "Tour qui approche"
-    TICKET_CALLED = "ticket_called", "Ticket appelé"
-    APPOINTMENT_REMINDER = "appointment_reminder", "Rappel de rendez-vous"
-    FEEDBACK_REQUEST = "feedback_request", "Demande d'avis"
+    TICKET_CREATED = "ticket_created", _("Ticket pris")
+    TICKET_APPROACHING = "ticket_approaching", _("Tour qui approche")
+    TICKET_CALLED = "ticket_called", _("Ticket appelé")
+    APPOINTMENT_REMINDER = "appointment_reminder", _("Rappel de rendez-vous")
+    FEEDBACK_REQUEST = "feedback_request", _("Demande d'avis")
 
 
 class Channel(models.TextChoices):
     SMS = "sms", "SMS"
     WHATSAPP = "whatsapp", "WhatsApp"
-    EMAIL = "email", "E-mail"
+    EMAIL = "email", _("E-mail")
     WEBHOOK = "webhook", "Webhook"
 
 
@@ -33,7 +34,7 @@ class NotificationTemplate(models.Model):
     event = models.CharField(max_length=30, choices=Event.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices[:3])
     language = models.CharField(max_length=5, default="fr")
-    subject = models.CharField(max_length=200, blank=True, help_text="E-mail seulement")
+    subject = models.CharField(max_length=200, blank=True, help_text=_("E-mail seulement"))
     body = models.TextField()
     is_active = models.BooleanField(default=True)
 
@@ -54,10 +55,10 @@ class Notification(models.Model):
     (its key makes a second write a no-op), so a lost task is found again by the sweeper."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "À envoyer"
-        SENT = "sent", "Envoyé"
-        FAILED = "failed", "Échec"
-        DELIVERED = "delivered", "Remis"
+        PENDING = "pending", _("À envoyer")
+        SENT = "sent", _("Envoyé")
+        FAILED = "failed", _("Échec")
+        DELIVERED = "delivered", _("Remis")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     key = models.CharField(max_length=200, unique=True)

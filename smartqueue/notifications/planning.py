@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import VariableNode
+from django.utils.translation import gettext as _
 from huey.contrib.djhuey import HUEY
 
 from smartqueue.background import after_commit
@@ -235,7 +236,7 @@ def check_template(text: str) -> str:
     try:
         template = Engine.get_default().from_string(text or "")
     except TemplateSyntaxError as error:
-        raise forms.ValidationError(f"Modèle invalide : {error}") from None
+        raise forms.ValidationError(_("Modèle invalide : %(error)s") % {"error": error}) from None
     nodes: list = template.nodelist.get_nodes_by_type(VariableNode)
     used = {
         node.filter_expression.var.var
@@ -244,7 +245,9 @@ def check_template(text: str) -> str:
     }
     unknown = sorted(str(name) for name in used if str(name).split(".")[0] not in VARIABLES)
     if unknown:
-        raise forms.ValidationError("Variables inconnues : " + ", ".join(unknown))
+        raise forms.ValidationError(
+            _("Variables inconnues : %(names)s") % {"names": ", ".join(unknown)}
+        )
     return text
 
 

@@ -25,17 +25,19 @@ TEMPLATE = "queues/book.html"
 
 def book(request, tenant_slug: str):
     language = supported(request.GET.get("lang") or request.POST.get("lang"))
-    form = BookingForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            appointment = book_from(request, form, language)
-        except DomainError as refused:
-            error = refused.message
-        else:
-            return redirect("booking", tenant_slug=tenant_slug, appointment_id=appointment.pk)
-    with translation.override(language):
-        return render(request, TEMPLATE, choice_context(request, form, error, language))
+    with translation.override(language):  # the refusals too are in the customer's language
+        form = BookingForm(request.POST or None)
+        error = ""
+        if request.method == "POST" and form.is_valid():
+            try:
+                appointment = book_from(request, form, language)
+            except DomainError as refused:
+                error = refused.message
+            else:
+                return redirect("booking", tenant_slug=tenant_slug, appointment_id=appointment.pk)
+        context = choice_context(request, form, error, language)
+        with timezone.override(context["zone"]):  # slots in the agency's time
+            return render(request, TEMPLATE, context)
 
 
 def book_from(request, form: BookingForm, language: str) -> Appointment:

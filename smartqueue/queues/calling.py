@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from django.db import connection
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from smartqueue.errors import DomainError
 from smartqueue.queues import clock, rows
@@ -38,7 +39,10 @@ def queues_to_call(counter: Counter, queue: Queue | None) -> list[Queue]:
     for candidate in served:
         if candidate.pk == queue.pk:
             return [candidate]
-    raise DomainError(f"Le guichet « {counter.name} » ne sert pas la file « {queue.name} ».")
+    raise DomainError(
+        _("Le guichet « %(counter)s » ne sert pas la file « %(queue)s ».")
+        % {"counter": counter.name, "queue": queue.name}
+    )
 
 
 SERVED_SQL = f"""

@@ -10,19 +10,20 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"Fuseau horaire inconnu : {value}")
+        raise ValidationError(_("Fuseau horaire inconnu : %(zone)s") % {"zone": value})
 
 
 class Site(models.Model):
     """A branch: where the counters, the kiosk and the lobby display are."""
 
     class EndOfDay(models.TextChoices):
-        EXPIRE = "expire", "Clore les tickets restants"
-        KEEP = "keep", "Garder les tickets pour le lendemain"
+        EXPIRE = "expire", _("Clore les tickets restants")
+        KEEP = "keep", _("Garder les tickets pour le lendemain")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
@@ -61,7 +62,7 @@ class Service(models.Model):
     letter = models.CharField(
         max_length=2,
         default="A",
-        validators=[RegexValidator(r"^[A-Z]{1,2}$", "Une ou deux lettres majuscules.")],
+        validators=[RegexValidator(r"^[A-Z]{1,2}$", _("Une ou deux lettres majuscules."))],
     )
     sla_seconds = models.PositiveIntegerField(default=600, validators=[MinValueValidator(1)])
     # A called ticket not started that long after its last call (or recall) becomes a no-show.
@@ -96,14 +97,14 @@ class Service(models.Model):
 
 class Queue(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Ouverte"
-        PAUSED = "paused", "En pause"
-        CLOSED = "closed", "Fermée"
+        ACTIVE = "active", _("Ouverte")
+        PAUSED = "paused", _("En pause")
+        CLOSED = "closed", _("Fermée")
 
     class Algorithm(models.TextChoices):
-        FIFO = "fifo", "Premier arrivé, premier servi"
-        PRIORITY = "priority", "Priorité puis arrivée"
-        SLA = "sla", "Échéance SLA"
+        FIFO = "fifo", _("Premier arrivé, premier servi")
+        PRIORITY = "priority", _("Priorité puis arrivée")
+        SLA = "sla", _("Échéance SLA")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="queues")
@@ -186,10 +187,10 @@ def user_link(**options):
 
 class AgentProfile(models.Model):
     class Status(models.TextChoices):
-        AVAILABLE = "available", "Disponible"
-        BUSY = "busy", "Occupé"
-        PAUSED = "paused", "En pause"
-        OFFLINE = "offline", "Hors ligne"
+        AVAILABLE = "available", _("Disponible")
+        BUSY = "busy", _("Occupé")
+        PAUSED = "paused", _("En pause")
+        OFFLINE = "offline", _("Hors ligne")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.OneToOneField(
@@ -233,26 +234,26 @@ class Ticket(models.Model):
     """One leg of a customer's visit in one queue; a transfer starts a new leg, same number."""
 
     class Status(models.TextChoices):
-        WAITING = "en_attente", "En attente"
-        CALLED = "appele", "Appelé"
-        IN_SERVICE = "en_service", "En service"
-        PAUSED = "pause", "En pause"
-        TRANSFERRED = "transfere", "Transféré"
-        CLOSED = "clos", "Clos"
-        NO_SHOW = "no_show", "Absent"
+        WAITING = "en_attente", _("En attente")
+        CALLED = "appele", _("Appelé")
+        IN_SERVICE = "en_service", _("En service")
+        PAUSED = "pause", _("En pause")
+        TRANSFERRED = "transfere", _("Transféré")
+        CLOSED = "clos", _("Clos")
+        NO_SHOW = "no_show", _("Absent")
 
     class Channel(models.TextChoices):
         WEB = "web", "Web"
-        APP = "app", "Application"
+        APP = "app", _("Application")
         QR = "qr", "QR code"
         WHATSAPP = "whatsapp", "WhatsApp"
-        KIOSK = "kiosk", "Borne"
+        KIOSK = "kiosk", _("Borne")
 
     class Outcome(models.TextChoices):
-        SERVED = "served", "Servi"
-        NO_SHOW = "no_show", "Absent"
-        TRANSFERRED = "transferred", "Transféré"
-        CANCELLED = "cancelled", "Annulé"
+        SERVED = "served", _("Servi")
+        NO_SHOW = "no_show", _("Absent")
+        TRANSFERRED = "transferred", _("Transféré")
+        CANCELLED = "cancelled", _("Annulé")
 
     ACTIVE = (Status.CALLED, Status.IN_SERVICE)
     OPEN = (Status.WAITING, Status.CALLED, Status.IN_SERVICE, Status.PAUSED)
@@ -335,16 +336,16 @@ class TicketEvent(models.Model):
     """The ticket's history, one row per step, shown to agents and used by reports."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "Créé"
-        CALLED = "called", "Appelé"
-        RECALLED = "recalled", "Rappelé"
-        SERVICE_STARTED = "service_started", "Service commencé"
-        CLOSED = "closed", "Clos"
-        TRANSFERRED = "transferred", "Transféré"
-        PAUSED = "paused", "Mis en pause"
-        RESUMED = "resumed", "Repris"
-        NO_SHOW = "no_show", "Absent"
-        CANCELLED = "cancelled", "Annulé"
+        CREATED = "created", _("Créé")
+        CALLED = "called", _("Appelé")
+        RECALLED = "recalled", _("Rappelé")
+        SERVICE_STARTED = "service_started", _("Service commencé")
+        CLOSED = "closed", _("Clos")
+        TRANSFERRED = "transferred", _("Transféré")
+        PAUSED = "paused", _("Mis en pause")
+        RESUMED = "resumed", _("Repris")
+        NO_SHOW = "no_show", _("Absent")
+        CANCELLED = "cancelled", _("Annulé")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -394,11 +395,11 @@ class Appointment(models.Model):
     """A booked visit for a service; checked in at the kiosk, it becomes a ticket."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Prévu"
-        CHECKED_IN = "checked_in", "Arrivé"
-        CANCELLED = "cancelled", "Annulé"
-        COMPLETED = "completed", "Terminé"
-        NO_SHOW = "no_show", "Absent"
+        SCHEDULED = "scheduled", _("Prévu")
+        CHECKED_IN = "checked_in", _("Arrivé")
+        CANCELLED = "cancelled", _("Annulé")
+        COMPLETED = "completed", _("Terminé")
+        NO_SHOW = "no_show", _("Absent")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.CharField(max_length=8, unique=True, default=appointment_code)
@@ -437,13 +438,13 @@ class OpeningHours(models.Model):
     a break. A site without rows opens Monday to Friday, 9:00 to 17:00."""
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Lundi"
-        TUESDAY = 1, "Mardi"
-        WEDNESDAY = 2, "Mercredi"
-        THURSDAY = 3, "Jeudi"
-        FRIDAY = 4, "Vendredi"
-        SATURDAY = 5, "Samedi"
-        SUNDAY = 6, "Dimanche"
+        MONDAY = 0, _("Lundi")
+        TUESDAY = 1, _("Mardi")
+        WEDNESDAY = 2, _("Mercredi")
+        THURSDAY = 3, _("Jeudi")
+        FRIDAY = 4, _("Vendredi")
+        SATURDAY = 5, _("Samedi")
+        SUNDAY = 6, _("Dimanche")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="opening_hours")

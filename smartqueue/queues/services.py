@@ -61,9 +61,9 @@ def create_ticket(
 ) -> Ticket:
     """`appointment_at`: the slot of a checked-in appointment (appointments.check_in)."""
     if channel not in Ticket.Channel.values:
-        raise DomainError(f"Canal inconnu : {channel}.")
+        raise DomainError(_("Canal inconnu : %(channel)s.") % {"channel": channel})
     if not isinstance(priority, int) or isinstance(priority, bool) or not 0 <= priority <= 9:
-        raise DomainError("La priorité est un entier de 0 à 9.")
+        raise DomainError(_("La priorité est un entier de 0 à 9."))
     with transaction.atomic():
         queue = lock_queue(queue)
         if queue.status != Queue.Status.ACTIVE:
@@ -113,7 +113,7 @@ def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:
         was = profile.current_status
         ticket = claim_first(counter, queues, profile=profile, by=by)  # also marks them busy
         if ticket is None:
-            raise NotFound("Aucun ticket en attente.")
+            raise NotFound(_("Aucun ticket en attente."))
         note_profile_status(profile, AgentProfile.Status.BUSY, at=ticket.called_at)
         if was != AgentProfile.Status.BUSY:
             publish_profile_status(profile)
@@ -127,7 +127,7 @@ def recall(*, ticket: Ticket, by: Actor) -> Ticket:
         ticket = locked(ticket)
         if ticket.status == Status.NO_SHOW:
             return recall_no_show(ticket, by=by)
-        require_status(ticket, Status.CALLED, "rappeler")
+        require_status(ticket, Status.CALLED, _("de rappeler"))
         require_holder(ticket, by)
         before = snapshot(ticket)
         ticket.recall_count += 1
@@ -142,7 +142,9 @@ def recall_no_show(ticket: Ticket, *, by: Actor) -> Ticket:
     profile = require_free(locked_profile(by.user))
     counter = require_counter(profile)
     if ticket.business_day != business_day(ticket.queue, clock.now()):
-        raise DomainError(f"Le ticket {ticket.number} date d'un autre jour.")
+        raise DomainError(
+            _("Le ticket %(number)s date d'un autre jour.") % {"number": ticket.number}
+        )
     before = snapshot(ticket)
     now = clock.now()
     ticket.status, ticket.outcome, ticket.ended_at = Status.CALLED, "", None
@@ -159,7 +161,7 @@ def recall_no_show(ticket: Ticket, *, by: Actor) -> Ticket:
 def start_service(*, ticket: Ticket, by: Actor) -> Ticket:
     with transaction.atomic():
         ticket = locked(ticket)
-        require_status(ticket, Status.CALLED, "commencer le service de")
+        require_status(ticket, Status.CALLED, _("de commencer le service de"))
         require_holder(ticket, by)
         before = snapshot(ticket)
         ticket.status = Status.IN_SERVICE
@@ -173,7 +175,7 @@ def start_service(*, ticket: Ticket, by: Actor) -> Ticket:
 def close_ticket(*, ticket: Ticket, by: Actor) -> Ticket:
     with transaction.atomic():
         ticket = locked(ticket)
-        require_status(ticket, (Status.CALLED, Status.IN_SERVICE), "clore")
+        require_status(ticket, (Status.CALLED, Status.IN_SERVICE), _("de clore"))
         require_holder(ticket, by)
         end_leg(ticket, Status.CLOSED, Ticket.Outcome.SERVED, by=by, kind=Kind.CLOSED)
         publish_ticket("ticket.closed", ticket)
@@ -183,7 +185,7 @@ def close_ticket(*, ticket: Ticket, by: Actor) -> Ticket:
 def mark_no_show(*, ticket: Ticket, by: Actor) -> Ticket:
     with transaction.atomic():
         ticket = locked(ticket)
-        require_status(ticket, Status.CALLED, "déclarer absent")
+        require_status(ticket, Status.CALLED, _("de déclarer absent"))
         require_holder(ticket, by)
         end_leg(ticket, Status.NO_SHOW, Ticket.Outcome.NO_SHOW, by=by, kind=Kind.NO_SHOW)
         publish_ticket("ticket.no_show", ticket)
@@ -207,13 +209,13 @@ def transfer_ticket(
     place by arrival, or at the back if the agent says so. Returns the new leg."""
     with transaction.atomic():
         ticket = locked(ticket)
-        require_status(ticket, (Status.CALLED, Status.IN_SERVICE), "transférer")
+        require_status(ticket, (Status.CALLED, Status.IN_SERVICE), _("de transférer"))
         require_holder(ticket, by)
         target = lock_queue(target_queue)
         if target.pk == ticket.queue_id:
-            raise DomainError("Le ticket est déjà dans cette file.")
+            raise DomainError(_("Le ticket est déjà dans cette file."))
         if target.status == Queue.Status.CLOSED:
-            raise DomainError(f"La file « {target.name} » est fermée.")
+            raise DomainError(_("La file « %(queue)s » est fermée.") % {"queue": target.name})
         note = f"vers {target.name}" + (f" : {reason}" if reason else "")
         end_leg(
             ticket,
@@ -257,7 +259,7 @@ def pause_ticket(*, ticket: Ticket, by: Actor, reason: str = "") -> Ticket:
     """Set the ticket aside (missing documents…): the agent is free to call the next one."""
     with transaction.atomic():
         ticket = locked(ticket)
-        require_status(ticket, (Status.CALLED, Status.IN_SERVICE), "mettre en pause")
+        require_status(ticket, (Status.CALLED, Status.IN_SERVICE), _("de mettre en pause"))
         require_holder(ticket, by)
         before = snapshot(ticket)
         ticket.status, ticket.paused_at = Status.PAUSED, clock.now()
@@ -273,7 +275,7 @@ def resume_ticket(*, ticket: Ticket, by: Actor) -> Ticket:
     """The customer is back: service goes on with the agent who resumes it."""
     with one_ticket_per_agent(by.user), transaction.atomic():
         ticket = locked(ticket)
-        require_status(ticket, Status.PAUSED, "reprendre")
+        require_status(ticket, Status.PAUSED, _("de reprendre"))
         profile = require_free(locked_profile(by.user))
         counter = require_counter(profile)
         before = snapshot(ticket)
@@ -291,7 +293,7 @@ def cancel_ticket(*, ticket: Ticket, by: Actor = SYSTEM) -> Ticket:
     """The customer gives up (ticket page, SMS): only before being called."""
     with transaction.atomic():
         ticket = locked(ticket)
-        require_status(ticket, (Status.WAITING, Status.PAUSED), "annuler")
+        require_status(ticket, (Status.WAITING, Status.PAUSED), _("d’annuler"))
         before = snapshot(ticket)
         ticket.status, ticket.outcome = Status.CLOSED, Ticket.Outcome.CANCELLED
         ticket.ended_at = clock.now()
@@ -308,8 +310,8 @@ def set_agent_status(*, by: Actor, status: str, counter: Counter | None = None) 
     """The agent's own state and, if given, the counter they sit at."""
     if status not in AgentProfile.Status.values:
         raise DomainError(
-            f"Statut inconnu : {status}. Valeurs possibles : "
-            + ", ".join(AgentProfile.Status.values)
+            _("Statut inconnu : %(status)s. Valeurs possibles : %(values)s")
+            % {"status": status, "values": ", ".join(AgentProfile.Status.values)}
         )
     with transaction.atomic():
         profile = locked_profile(by.user)
@@ -317,9 +319,13 @@ def set_agent_status(*, by: Actor, status: str, counter: Counter | None = None) 
         moving = counter is not None and counter.pk != profile.counter_id
         held = held_ticket(profile)
         if held is not None and (leaving or moving):
-            raise DomainError(f"Terminez ou transférez d'abord le ticket {held.number}.")
+            raise DomainError(
+                _("Terminez ou transférez d'abord le ticket %(number)s.") % {"number": held.number}
+            )
         if counter is not None and not counter.is_active:
-            raise DomainError(f"Le guichet « {counter.name} » est fermé.")
+            raise DomainError(
+                _("Le guichet « %(counter)s » est fermé.") % {"counter": counter.name}
+            )
         before = snapshot(profile, ("current_status", "counter_id"))
         if counter is not None:
             profile.counter = counter
@@ -337,7 +343,8 @@ def set_agent_status(*, by: Actor, status: str, counter: Counter | None = None) 
 def set_queue_status(*, queue: Queue, status: str, by: Actor) -> Queue:
     if status not in Queue.Status.values:
         raise DomainError(
-            f"Statut inconnu : {status}. Valeurs possibles : " + ", ".join(Queue.Status.values)
+            _("Statut inconnu : %(status)s. Valeurs possibles : %(values)s")
+            % {"status": status, "values": ", ".join(Queue.Status.values)}
         )
     with transaction.atomic():
         queue = Queue.objects.select_for_update().get(pk=queue.pk)

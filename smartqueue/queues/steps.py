@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from smartqueue.errors import DomainError, NotFound
 from smartqueue.queues import clock, events, rows
@@ -26,8 +27,11 @@ class AgentBusy(DomainError):
 
     def __init__(self, ticket: Ticket):
         super().__init__(
-            f"Vous avez déjà le ticket {ticket.number} en cours : "
-            "rappelez-le ou terminez-le avant d'appeler le suivant."
+            _(
+                "Vous avez déjà le ticket %(number)s en cours : "
+                "rappelez-le ou terminez-le avant d'appeler le suivant."
+            )
+            % {"number": ticket.number}
         )
         self.ticket = ticket
 
@@ -38,8 +42,8 @@ def locked(ticket: Ticket) -> Ticket:
         cursor.execute(LOCKED_TICKET_SQL, [ticket.pk])
         row = cursor.fetchone()
     if row is None:
-        raise NotFound("Ticket introuvable.")
-    ticket_values, queue_values, site_values, service_values, _ = rows.split(
+        raise NotFound(_("Ticket introuvable."))
+    ticket_values, queue_values, site_values, service_values, __ = rows.split(
         row, Ticket, Queue, Site, Service
     )
     found = rows.build(Ticket, ticket_values)
@@ -68,7 +72,7 @@ def lock_queue(queue: Queue) -> Queue:
         cursor.execute(LOCKED_QUEUE_SQL, [queue.pk])
         row = cursor.fetchone()
     if row is None:
-        raise NotFound("File introuvable.")
+        raise NotFound(_("File introuvable."))
     return queue_from(*rows.split(row, Queue, Site, Service)[:3])
 
 
@@ -91,26 +95,31 @@ SELECT {rows.columns(Ticket, "t")}, {QUEUE_COLUMNS}
 """
 
 
-def require_status(ticket: Ticket, allowed, verb: str) -> None:
+def require_status(ticket: Ticket, allowed, action: str) -> None:
     allowed = (allowed,) if isinstance(allowed, str) else allowed
     if ticket.status not in allowed:
-        of = "d’" if verb[0] in "aeiouéh" else "de "  # French elision: « d’annuler »
-        raise DomainError(
-            f"Impossible {of}{verb} le ticket {ticket.number} : "
-            f"il est « {Ticket.Status(ticket.status).label.lower()} »."
+        raise DomainError(  # `action` says it whole in each language: « d’annuler »
+            _("Impossible %(action)s le ticket %(number)s : il est « %(status)s ».")
+            % {
+                "action": action,
+                "number": ticket.number,
+                "status": Ticket.Status(ticket.status).label.lower(),
+            }
         )
 
 
 def require_holder(ticket: Ticket, by: Actor) -> None:
     if by.user is None or ticket.agent_id != by.user_id:
-        raise DomainError(f"Le ticket {ticket.number} est tenu par un autre agent.")
+        raise DomainError(
+            _("Le ticket %(number)s est tenu par un autre agent.") % {"number": ticket.number}
+        )
 
 
 def locked_profile(user) -> AgentProfile:
     """The agent's row, locked, with their counter and the ticket they hold (`held_id`,
     `held_number`), all in one statement: this runs on every call."""
     if user is None:
-        raise DomainError("Seul un agent connecté peut faire cela.")
+        raise DomainError(_("Seul un agent connecté peut faire cela."))
     profile = read_locked_profile(user.pk)
     if profile is None:
         try:
@@ -180,7 +189,7 @@ def require_free(profile: AgentProfile) -> AgentProfile:
 
 def require_counter(profile: AgentProfile) -> Counter:
     if profile.counter is None or not profile.counter.is_active:
-        raise DomainError("Choisissez d'abord votre guichet.")
+        raise DomainError(_("Choisissez d'abord votre guichet."))
     return profile.counter
 
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartqueue.accounts.decorators import member_required
@@ -96,17 +97,17 @@ def posted(model, request, name: str, message: str):
 
 
 def posted_ticket(request) -> Ticket:
-    return posted(Ticket, request, "ticket", "Ce ticket n'existe plus.")
+    return posted(Ticket, request, "ticket", _("Ce ticket n'existe plus."))
 
 
 def call_next(request, actor):
     ticket = services.call_next(by=actor)
-    return f"Ticket {ticket.number} appelé."
+    return _("Ticket %(number)s appelé.") % {"number": ticket.number}
 
 
 def recall(request, actor):
     ticket = services.recall(ticket=posted_ticket(request), by=actor)
-    return f"Ticket {ticket.number} rappelé."
+    return _("Ticket %(number)s rappelé.") % {"number": ticket.number}
 
 
 def start(request, actor):
@@ -116,18 +117,18 @@ def start(request, actor):
 
 def close(request, actor):
     ticket = services.close_ticket(ticket=posted_ticket(request), by=actor)
-    return f"Ticket {ticket.number} clos."
+    return _("Ticket %(number)s clos.") % {"number": ticket.number}
 
 
 def no_show(request, actor):
     ticket = services.mark_no_show(ticket=posted_ticket(request), by=actor)
-    return f"Ticket {ticket.number} déclaré absent."
+    return _("Ticket %(number)s déclaré absent.") % {"number": ticket.number}
 
 
 def pause(request, actor):
     reason = request.POST.get("reason", "").strip()
     ticket = services.pause_ticket(ticket=posted_ticket(request), by=actor, reason=reason)
-    return f"Ticket {ticket.number} mis en pause."
+    return _("Ticket %(number)s mis en pause.") % {"number": ticket.number}
 
 
 def resume(request, actor):
@@ -138,18 +139,21 @@ def resume(request, actor):
 def transfer(request, actor):
     leg = services.transfer_ticket(
         ticket=posted_ticket(request),
-        target_queue=posted(Queue, request, "queue", "Choisissez une file."),
+        target_queue=posted(Queue, request, "queue", _("Choisissez une file.")),
         by=actor,
         reason=request.POST.get("reason", "").strip(),
         to_back=request.POST.get("to_back") == "on",
     )
-    return f"Ticket {leg.number} transféré vers {leg.queue.name}."
+    return _("Ticket %(number)s transféré vers %(queue)s.") % {
+        "number": leg.number,
+        "queue": leg.queue.name,
+    }
 
 
 def set_status(request, actor):
     counter = None
     if request.POST.get("counter"):
-        counter = posted(Counter, request, "counter", "Choisissez un guichet.")
+        counter = posted(Counter, request, "counter", _("Choisissez un guichet."))
     services.set_agent_status(by=actor, status=request.POST.get("status", ""), counter=counter)
     return ""
 

@@ -2,11 +2,12 @@ import uuid
 
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_tenants.models import TenantMixin
 
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-    "Le slug ne contient que des minuscules, des chiffres et des tirets.",
+    _("Le slug ne contient que des minuscules, des chiffres et des tirets."),
 )
 
 

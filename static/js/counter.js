@@ -1,12 +1,24 @@
 // Keyboard shortcuts of the counter page: Space calls the next customer (or recalls the one
-// already called), S start, R recall, C close, X no-show. Typing in a field is left alone.
+// already called), S start, R recall, C close, X no-show. Typing in a field is left alone, Space
+// on a focused button or link presses that one (as everywhere), and the agent can switch the
+// shortcuts off (WCAG 2.1.4); the choice is kept in this browser.
 (function () {
   "use strict";
   const keys = { " ": ["call", "recall"], s: ["s"], r: ["recall"], c: ["c"], x: ["x"] };
+  const STORED = "smartqueue.counter.shortcuts";
+  const toggle = document.getElementById("shortcuts-on");
+  if (toggle) {
+    toggle.checked = localStorage.getItem(STORED) !== "off";
+    toggle.addEventListener("change", function () {
+      localStorage.setItem(STORED, toggle.checked ? "on" : "off");
+    });
+  }
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (toggle && !toggle.checked) return;
     const target = event.target;
     if (target.closest("input, textarea, select, [contenteditable]")) return;
+    if (event.key === " " && target.closest("button, a, summary")) return;
     const wanted = keys[event.key.toLowerCase()];
     if (!wanted) return;
     for (const name of wanted) {

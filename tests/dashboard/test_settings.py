@@ -1,6 +1,8 @@
 """Settings pages: managers and admins create and edit sites, services, queues, counters and
 devices; every change is audited; queue status and device links go through their own buttons."""
 
+from datetime import UTC
+
 import pytest
 
 from smartqueue.accounts.models import Role
@@ -144,3 +146,20 @@ def test_an_admin_sets_booking_hours_and_a_closed_day(alpha, client, tenants):
     tabaski = {"site": site.pk, "day": "2031-03-28", "name": "Tabaski"}
     assert client.post("/t/alpha/settings/holidays/new/", tabaski).status_code == 302
     assert Holiday.objects.get().name == "Tabaski"
+
+
+def test_the_audit_trail_shows_the_organisations_time(client, alpha, tenants):
+    from smartqueue.queues import services
+    from smartqueue.queues.history import Actor
+
+    admin = make_user(tenant=tenants.alpha, role=Role.ADMIN)
+    queue = make_queue(make_site(timezone="Asia/Tokyo"))
+    services.set_queue_status(queue=queue, status="paused", by=Actor(user=admin, label="x@y.z"))
+    at = AuditLog.objects.get(action="queue.status_updated").at
+    client.force_login(admin)
+    page = client.get("/t/alpha/audit/").content.decode()
+    assert "(Asia/Tokyo)" in page
+    assert f"{at.astimezone(queue.site.zone):%d/%m/%Y %H:%M:%S}" in page
+    make_site(timezone="Europe/Paris")  # two zones: UTC, said so
+    page = client.get("/t/alpha/audit/").content.decode()
+    assert "(UTC)" in page and f"{at.astimezone(UTC):%d/%m/%Y %H:%M:%S}" in page

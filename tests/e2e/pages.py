@@ -9,9 +9,12 @@ PHONE = {"width": 390, "height": 800}
 def open_page(
     browser: Browser, url: str, *, user=None, viewport=None, live=True, audit=False
 ) -> Page:
-    """`audit`: the test injects its own checker script, which our CSP would refuse."""
+    """`audit`: the test injects its own checker script, which our CSP would refuse, and the
+    page is still (reduced motion): a call's blinking would be measured half faded."""
     context = browser.new_context(
-        viewport=viewport or {"width": 1280, "height": 800}, bypass_csp=audit
+        viewport=viewport or {"width": 1280, "height": 800},
+        bypass_csp=audit,
+        reduced_motion="reduce" if audit else None,
     )
     if user is not None:
         client = Client()

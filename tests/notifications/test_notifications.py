@@ -2,8 +2,10 @@
 real protocol (a local server); failures retry, then stop as failed; lost work is swept."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 from smartqueue.notifications import outbox, tasks
@@ -29,10 +31,25 @@ def created_rows(queue, who) -> list[Notification]:
     return list(Notification.objects.filter(ticket=ticket))
 
 
-def test_every_tenant_starts_with_french_and_english_templates(alpha):
+def test_every_tenant_starts_with_french_english_and_wolof_templates(alpha):
     templates = NotificationTemplate.objects.all()
-    assert templates.count() == 5 * 3 * 2
-    assert {t.language for t in templates} == {"fr", "en"}
+    assert templates.count() == 5 * 3 * 3
+    assert {t.language for t in templates} == {"fr", "en", "wo"}
+
+
+def test_the_wolof_migration_adds_only_wolof(alpha):
+    NotificationTemplate.objects.filter(language="wo").delete()
+    NotificationTemplate.objects.filter(language="fr", event="ticket_called").delete()
+    add_wolof = import_module("smartqueue.notifications.migrations.0003_wolof_templates").add_wolof
+    add_wolof(django_apps, None)
+    assert NotificationTemplate.objects.filter(language="wo").count() == 5 * 3
+    assert not NotificationTemplate.objects.filter(language="fr", event="ticket_called").exists()
+
+
+def test_a_wolof_customer_reads_wolof(alpha):
+    queue = make_queue()
+    rows = created_rows(queue, customer(notify_sms=True, language="wo"))
+    assert rows[0].body.startswith(queue.site.name + " : tike")
 
 
 def test_only_the_channels_the_customer_chose(alpha):

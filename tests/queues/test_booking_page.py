@@ -1,5 +1,6 @@
 """The public booking page: no login, a free slot, a code; full slots and bad input refused."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from smartqueue.queues import clock
 from smartqueue.queues.models import Appointment, Customer, OpeningHours
 from smartqueue.queues.slots import slots_of_day
-from tests.factories import make_queue
+from tests.factories import make_queue, make_site
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +96,45 @@ def test_without_a_day_the_page_opens_on_the_first_day_with_a_free_slot(client, 
     queue = make_queue()  # default hours: Monday to Friday, 9:00 to 17:00
     page = client.get(f"/t/alpha/book/?site={queue.site.pk}&service={queue.service.pk}")
     assert 'name="starts_at"' in page.content.decode()  # never an empty weekend or evening
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "refusal"),
+    [
+        ("wo", "Jël rendez-vous", "Waxtu bii fees na"),
+        ("en", "Book an appointment", "This slot is full"),
+    ],
+)
+def test_the_booking_page_speaks_the_chosen_language(client, queue, lang, heading, refusal):
+    chosen = f"?lang={lang}&site={queue.site.pk}&service={queue.service.pk}"
+    page = html.unescape(client.get(f"/t/alpha/book/{chosen}").content.decode())
+    assert heading in page and f'<html lang="{lang}">' in page
+    slot = next_free(queue)
+    if lang == "wo":  # Django has no Wolof: the day names are ours
+        day = {0: "Altine", 1: "Talaata", 2: "Àllarba", 3: "Alxamis", 4: "Àjjuma", 5: "Gaawu"}
+        assert day.get(slot.starts_at.astimezone(queue.site.zone).weekday(), "Dibéer") in page
+    form = {
+        "lang": lang,
+        "site": queue.site.pk,
+        "service": queue.service.pk,
+        "starts_at": slot.key,
+        "name": "Awa",
+        "email": "awa@example.sn",
+    }
+    booked = client.post("/t/alpha/book/", form)
+    assert Customer.objects.get().language == lang
+    assert f'lang="{lang}"' in client.get(booked["Location"]).content.decode()
+    full = html.unescape(client.post("/t/alpha/book/", form).content.decode())
+    assert refusal in full
+
+
+def test_slots_show_in_the_sites_time(client, alpha):
+    queue = make_queue(make_site(timezone="Asia/Tokyo"))  # far from UTC, whatever the machine
+    for weekday in range(7):
+        OpeningHours.objects.create(
+            site=queue.site, weekday=weekday, opens_at="09:00", closes_at="09:30"
+        )
+    tomorrow = clock.now().astimezone(queue.site.zone).date() + timedelta(days=1)
+    chosen = f"?site={queue.site.pk}&service={queue.service.pk}&day={tomorrow.isoformat()}"
+    page = client.get(f"/t/alpha/book/{chosen}").content.decode()
+    assert ">09:00<" in page and ">00:00<" not in page

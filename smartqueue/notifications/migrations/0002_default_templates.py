@@ -1,4 +1,4 @@
-"""Every organisation starts with French and English templates (run in each tenant's schema)."""
+"""Every organisation starts with the default templates (run in each tenant's schema)."""
 
 from django.db import migrations
 
