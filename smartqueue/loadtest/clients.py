@@ -131,19 +131,31 @@ async def serve_queue(urls: list[str], slug: str, tokens: list[str], seconds: fl
                 return  # nothing left to call
             if status != 200 or ticket is None:
                 run.errors[status] += 1
+                if status == 400:
+                    return  # refused (the agent still holds a ticket): this agent stops
                 await asyncio.sleep(0.05)
                 continue
             run.latencies.append(taken)
             run.ids.append(ticket["id"])
-            status, _, _ = await post(http, f"{base}/tickets/{ticket['id']}/close/", token, {})
-            if status != 200:
-                run.errors[f"close {status}"] += 1
+            if not await close(http, f"{base}/tickets/{ticket['id']}/close/", token, run):
+                return
 
     async with session() as http:
         start = time.perf_counter()
         await asyncio.gather(*(agent(c, token, http) for c, token in enumerate(tokens)))
         run.wall = time.perf_counter() - start
     return run
+
+
+async def close(http: aiohttp.ClientSession, url: str, token: str, run: Run) -> bool:
+    """Close the agent's ticket, trying again a few times (a 503 leaves it called)."""
+    for attempt in range(3):
+        status, _, _ = await post(http, url, token, {})
+        if status == 200:
+            return True
+        run.errors[f"close {status}"] += 1
+        await asyncio.sleep(0.1 * (attempt + 1))
+    return False
 
 
 # --- displays ---------------------------------------------------------------------------------

@@ -203,12 +203,16 @@ class Command(BaseCommand):
     # --- output -------------------------------------------------------------------------------
 
     def machine(self, moment: str) -> None:
+        """Cores and load average (the machine may be shared), and the CPU this load generator
+        used itself: it runs on the same cores as the servers."""
         one, five, fifteen = os.getloadavg()
+        used = os.times()
         db = connection.settings_dict["NAME"]
         self.stdout.write(
             f"machine ({moment}): {os.cpu_count()} cores, load average {one:.2f} {five:.2f} "
             f"{fifteen:.2f}; database {db}, Redis {settings.REDIS_URL}, "
-            f"DB_CONN_MAX_AGE={os.environ.get('DB_CONN_MAX_AGE', '0')}"
+            f"DB_CONN_MAX_AGE={os.environ.get('DB_CONN_MAX_AGE', '0')}; load generator CPU "
+            f"{used.user + used.system:.1f} s"
         )
 
     def print_rounds(self, rounds: list[Round]) -> None:
