@@ -20,6 +20,7 @@ PROXY = {"X-Forwarded-Proto": "https"}
 # What a display is told of a call: the ticket's id and recall count (devices/display.html).
 ANNOUNCED = re.compile(r'data-announce="([0-9a-f-]{36}):0"')
 CONNECTS_AT_ONCE = 50
+CONNECT_TRIES = 3
 DISPLAY_WAIT_SECONDS = 5.0
 
 
@@ -174,7 +175,8 @@ class Displays:
         self.readers: list[asyncio.Task] = []
         self.heard: dict[str, dict[int, float]] = {}  # ticket id → display number → epoch s
         self.by_site: Counter = Counter()  # site id → displays connected
-        self.failed = 0
+        self.refusals: Counter = Counter()  # attempts that failed, by error
+        self.failed = 0  # displays that never connected
 
     async def connect(self, pairs: list[tuple[SiteRef, str]]) -> None:
         gate = asyncio.Semaphore(CONNECTS_AT_ONCE)
@@ -182,19 +184,27 @@ class Displays:
         async def one(n: int, site: SiteRef, secret: str) -> None:
             base = self.urls[n % len(self.urls)]
             async with gate:
-                try:
-                    ws = await self.http.ws_connect(
-                        socket_url(base, site.slug, secret), origin=base, max_msg_size=0
-                    )
-                except (TimeoutError, aiohttp.ClientError):
-                    self.failed += 1
-                    return
+                ws = await self.open(socket_url(base, site.slug, secret), origin=base)
+            if ws is None:
+                return
             number = len(self.sockets)
             self.sockets.append(ws)
             self.by_site[site.site_id] += 1
             self.readers.append(asyncio.create_task(self.listen(number, ws)))
 
         await asyncio.gather(*(one(n, site, secret) for n, (site, secret) in enumerate(pairs)))
+
+    async def open(self, url: str, origin: str) -> aiohttp.ClientWebSocketResponse | None:
+        """Connect as a display page does: a refused or timed-out handshake (daphne drops a
+        socket not accepted within 5 s) is tried again after a pause, up to CONNECT_TRIES."""
+        for attempt in range(CONNECT_TRIES):
+            try:
+                return await self.http.ws_connect(url, origin=origin, max_msg_size=0)
+            except (TimeoutError, aiohttp.ClientError) as error:
+                self.refusals[type(error).__name__] += 1
+                await asyncio.sleep(0.5 * (attempt + 1))
+        self.failed += 1
+        return None
 
     async def listen(self, number: int, ws: aiohttp.ClientWebSocketResponse) -> None:
         async for message in ws:
@@ -230,6 +240,7 @@ class Fanout:
     calls: int = 0
     missed: int = 0  # display × call pairs that never heard the call
     failed_connects: int = 0
+    retried_connects: int = 0
     bytes_per_socket: float = 0.0
 
 
@@ -252,6 +263,7 @@ async def display_fanout(
         connected = len(displays.sockets)
         result.bytes_per_socket = (rss() - before) / connected if connected else 0.0
         result.failed_connects = displays.failed
+        result.retried_connects = sum(displays.refusals.values())
         try:
             for _ in range(rounds):
                 calls = [call_at(http, urls, n, site, displays) for n, site in enumerate(sites)]
@@ -293,6 +305,7 @@ class Soak:
     cycles: int = 0
     connections: int = 0
     failed: int = 0
+    retried: int = 0
 
 
 async def soak(
@@ -309,6 +322,7 @@ async def soak(
             await asyncio.sleep(0.2)
             result.connections += len(displays.sockets)
             result.failed += displays.failed
+            result.retried += sum(displays.refusals.values())
             await displays.close()
             result.cycles += 1
             elapsed = time.monotonic() - start

@@ -242,21 +242,22 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"commit to last display, {processes} daphne (called_at → last socket)")
         head = f"{'displays':>8}{'calls':>7}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-        self.stdout.write(f"{head}{'missed':>8}{'KiB/socket':>12}")
+        self.stdout.write(f"{head}{'missed':>8}{'KiB/socket':>12}{'retried':>9}{'failed':>8}")
         for size, f in fanouts:
             peak = max(f.latencies, default=float("nan")) * 1000
             memory = f"{f.bytes_per_socket / 1024:.1f}" if f.bytes_per_socket else "n/a"
             self.stdout.write(
                 f"{size:>8}{f.calls:>7}{clients.percentile(f.latencies, 50):>9.1f}"
                 f"{clients.percentile(f.latencies, 99):>9.1f}{peak:>9.1f}{f.missed:>8}"
-                f"{memory:>12}"
+                f"{memory:>12}{f.retried_connects:>9}{f.failed_connects:>8}"
             )
 
     def print_soak(self, soak: Soak) -> None:
         self.stdout.write("")
         samples = ", ".join(f"{t:.0f} s {rss / MB:.1f} MiB" for t, rss in soak.samples)
         self.stdout.write(
-            f"soak: {soak.cycles} cycles, {soak.connections} connections, {soak.failed} failed; "
+            f"soak: {soak.cycles} cycles, {soak.connections} connections, {soak.failed} failed "
+            f"({soak.retried} attempts retried); "
             f"daphne RSS {samples}"
         )
 
