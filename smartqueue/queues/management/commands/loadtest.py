@@ -120,8 +120,8 @@ class Command(BaseCommand):
         )
         checks = Checks()
         try:
-            rounds = [self.http_round(net, n, checks) for n in counts]
-            self.print_rounds(rounds)
+            for n in counts:
+                self.print_round(self.http_round(net, n, checks))
             with self.servers(max(counts)) as servers:
                 fanouts = [(k, self.fanout(net, servers, k, checks)) for k in levels]
                 self.print_fanouts(fanouts, max(counts))
@@ -215,28 +215,26 @@ class Command(BaseCommand):
             f"{used.user + used.system:.1f} s"
         )
 
-    def print_rounds(self, rounds: list[Round]) -> None:
+    def print_round(self, r: Round) -> None:
         o = self.options
-        self.stdout.write("")
         head = f"{'daphne':>6}  {'phase':<28}{'ok':>7}{'per s':>9}{'p50 ms':>9}{'p99 ms':>9}"
         self.stdout.write(f"{head}  errors")
-        for r in rounds:
-            phases = (
-                (f"create, 1 queue, {o['kiosks']} kiosks", r.one_queue),
-                (f"call-next, {o['agents']} agents", r.agents),
-                (f"create, {o['queues']} queues", r.many_queues),
-            )
-            for name, run in phases:
-                errors = ", ".join(f"{k}: {v}" for k, v in run.errors.items()) or "-"
-                self.stdout.write(
-                    f"{r.processes:>6}  {name:<28}{run.ok:>7}{run.rate:>9.1f}"
-                    f"{run.p50:>9.1f}{run.p99:>9.1f}  {errors}"
-                )
+        phases = (
+            (f"create, 1 queue, {o['kiosks']} kiosks", r.one_queue),
+            (f"call-next, {o['agents']} agents", r.agents),
+            (f"create, {o['queues']} queues", r.many_queues),
+        )
+        for name, run in phases:
+            errors = ", ".join(f"{k}: {v}" for k, v in run.errors.items()) or "-"
             self.stdout.write(
-                f"{'':>6}  checks: double calls {r.double_calls}, agents holding two "
-                f"{r.agents_with_two}, duplicate numbers {r.duplicates}; calls without answer "
-                f"{r.unanswered_calls}, tickets without answer {r.unanswered_tickets}"
+                f"{r.processes:>6}  {name:<28}{run.ok:>7}{run.rate:>9.1f}"
+                f"{run.p50:>9.1f}{run.p99:>9.1f}  {errors}"
             )
+        self.stdout.write(
+            f"{'':>6}  checks: double calls {r.double_calls}, agents holding two "
+            f"{r.agents_with_two}, duplicate numbers {r.duplicates}; calls without answer "
+            f"{r.unanswered_calls}, tickets without answer {r.unanswered_tickets}"
+        )
 
     def print_fanouts(self, fanouts: list[tuple[int, Fanout]], processes: int) -> None:
         self.stdout.write("")
