@@ -32,6 +32,8 @@ class Run:
     errors: Counter = field(default_factory=Counter)  # HTTP status (or exception name) → count
     wall: float = 0.0
     ids: list[str] = field(default_factory=list)  # tickets called (agents)
+    web_cpu: float = 0.0  # CPU seconds the web processes and the worker spent on the phase
+    worker_cpu: float = 0.0
 
     @property
     def ok(self) -> int:

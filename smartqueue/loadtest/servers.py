@@ -101,6 +101,18 @@ class Processes:
         """Resident memory of the daphne processes together, in bytes."""
         return sum(psutil.Process(p.pid).memory_info().rss for _, p in self.servers)
 
+    def cpu(self) -> tuple[float, float]:
+        """CPU seconds (user + system) used so far by the daphne processes together, and by
+        the worker: unlike latencies, hardly changed by other work on a shared machine."""
+        return sum(cpu_seconds(p) for _, p in self.servers), cpu_seconds(self.consumer)
+
+
+def cpu_seconds(process: subprocess.Popen | None) -> float:
+    if process is None:
+        return 0.0
+    times = psutil.Process(process.pid).cpu_times()
+    return times.user + times.system
+
 
 def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout

@@ -10,7 +10,12 @@ servers of --url): kiosks issue tickets on one queue, agents in a closed loop ca
 until it is empty, kiosks issue tickets across many queues. Then, with the most processes, display
 sockets hear calls (commit to last display) at each --displays size, and a connect / disconnect
 soak shows their memory. The database is read back for double calls and duplicate numbers; a
-failed check makes the command fail."""
+failed check makes the command fail.
+
+Besides latencies, each phase prints the CPU time the web processes (and the Huey worker) spent
+per operation (for call-next: a call and its close), read from the processes themselves: a
+figure that other work on a shared machine hardly changes, and that bounds what a core can
+serve."""
 
 import asyncio
 import os
@@ -77,6 +82,18 @@ class External:
 
     def rss(self) -> int:
         return 0
+
+    def cpu(self) -> tuple[float, float]:
+        return 0.0, 0.0
+
+
+def timed(servers, phase) -> Run:
+    """Run the phase, noting the CPU the servers spent on it."""
+    web, worker = servers.cpu()
+    run = asyncio.run(phase)
+    web_after, worker_after = servers.cpu()
+    run.web_cpu, run.worker_cpu = web_after - web, worker_after - worker
+    return run
 
 
 class Command(BaseCommand):
@@ -151,15 +168,18 @@ class Command(BaseCommand):
         main = net.main_queue
         with self.servers(count) as servers:
             urls = servers.urls
-            one = asyncio.run(clients.issue_tickets(urls, [main], o["tickets"], o["kiosks"], cap))
-            agents = asyncio.run(clients.serve_queue(urls, main.slug, net.agent_tokens, cap))
+            one = timed(
+                servers, clients.issue_tickets(urls, [main], o["tickets"], o["kiosks"], cap)
+            )
+            agents = timed(servers, clients.serve_queue(urls, main.slug, net.agent_tokens, cap))
             main_tenant = net.tenants[0]
             twice = len(agents.ids) - len(set(agents.ids))
             twice += network.tickets_called_twice(main_tenant)
             holding = network.agents_holding_two(main_tenant)
             unanswered = network.calls_recorded(main_tenant) - len(agents.ids)
-            many = asyncio.run(
-                clients.issue_tickets(urls, net.queues, o["many_tickets"], o["kiosks"], cap)
+            many = timed(
+                servers,
+                clients.issue_tickets(urls, net.queues, o["many_tickets"], o["kiosks"], cap),
             )
         duplicates = network.duplicate_numbers(net)
         issued = network.ticket_count(net)
@@ -218,7 +238,7 @@ class Command(BaseCommand):
     def print_round(self, r: Round) -> None:
         o = self.options
         head = f"{'daphne':>6}  {'phase':<28}{'ok':>7}{'per s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-        self.stdout.write(f"{head}  errors")
+        self.stdout.write(f"{head}{'web CPU ms':>12}{'worker ms':>11}  errors")
         phases = (
             (f"create, 1 queue, {o['kiosks']} kiosks", r.one_queue),
             (f"call-next, {o['agents']} agents", r.agents),
@@ -226,9 +246,11 @@ class Command(BaseCommand):
         )
         for name, run in phases:
             errors = ", ".join(f"{k}: {v}" for k, v in run.errors.items()) or "-"
+            per = 1000 / run.ok if run.ok else float("nan")  # CPU ms per successful request
             self.stdout.write(
                 f"{r.processes:>6}  {name:<28}{run.ok:>7}{run.rate:>9.1f}"
-                f"{run.p50:>9.1f}{run.p99:>9.1f}  {errors}"
+                f"{run.p50:>9.1f}{run.p99:>9.1f}{run.web_cpu * per:>12.1f}"
+                f"{run.worker_cpu * per:>11.1f}  {errors}"
             )
         self.stdout.write(
             f"{'':>6}  checks: double calls {r.double_calls}, agents holding two "
