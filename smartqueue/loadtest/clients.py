@@ -21,7 +21,7 @@ PROXY = {"X-Forwarded-Proto": "https"}
 ANNOUNCED = re.compile(r'data-announce="([0-9a-f-]{36}):0"')
 CONNECTS_AT_ONCE = 50
 CONNECT_TRIES = 3
-DISPLAY_WAIT_SECONDS = 5.0
+DISPLAY_WAIT_SECONDS = 10.0
 
 
 @dataclass
