@@ -6,6 +6,7 @@ killed mid-send lets the lease expire and the sweeper sends the row again."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -13,12 +14,17 @@ from smartqueue.notifications.backends import DeliveryError, backend_for
 from smartqueue.notifications.models import Channel, Notification
 from smartqueue.queues import clock
 
-LEASE = timedelta(minutes=2)
 # Customers' messages are worth little late; webhooks keep trying for about a day.
 BACKOFF_SECONDS = {
     "customer": (30, 120, 600, 1800),
     Channel.WEBHOOK: (30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600),
 }
+
+
+def lease() -> timedelta:
+    """How long a send holds its row: longer than any send takes, short enough that what a
+    killed worker held is sent again soon (the sweeper runs every minute)."""
+    return timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
 
 
 def add(key: str, **fields) -> Notification | None:
@@ -41,7 +47,7 @@ def claim(notification_id) -> Notification | None:
             pk=notification_id, status=Notification.Status.PENDING, next_attempt_at__lte=now
         )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + LEASE)
+        .update(claimed_until=now + lease())
     )
     if not claimed:
         return None

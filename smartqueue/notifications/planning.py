@@ -4,9 +4,11 @@ Runs in a Huey task (plan_event), never in the agent's request. Keys make it ide
 same event planned twice writes nothing new, so each event reaches a ticket at most once."""
 
 import json
+import logging
 import uuid
 from datetime import timedelta
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.template import Context, Engine, TemplateSyntaxError
@@ -22,6 +24,8 @@ from smartqueue.queues.models import Appointment, Customer, Ticket
 from smartqueue.queues.ordering import waiting_in_order
 from smartqueue.tenants.services import current_tenant
 
+logger = logging.getLogger(__name__)
+BROKER_UNREACHABLE = (redis.ConnectionError, redis.TimeoutError)
 # Engine events that change who is near the head of a queue.
 MOVES_THE_LINE = {
     "ticket.called",
@@ -44,7 +48,22 @@ def on_event(event: DomainEvent) -> None:
     if HUEY.immediate:
         plan_event(event.schema_name, event.name, event.data)
     else:
-        after_commit.put(plan_event, event.schema_name, event.name, event.data)
+        after_commit.put(hand_to_worker, event.schema_name, event.name, event.data)
+
+
+def hand_to_worker(schema_name: str, name: str, data: dict) -> None:
+    """Enqueue the planning; with Redis away, plan here instead (in the after-commit thread):
+    the rows are in PostgreSQL, and the sweeper sends them once Redis and a worker are back."""
+    from smartqueue.notifications.tasks import plan_event
+
+    try:
+        plan_event(schema_name, name, data)
+    except BROKER_UNREACHABLE:
+        logger.warning("Huey unreachable: %s planned in this process", name)
+        try:
+            plan_event.call_local(schema_name, name, data)
+        except BROKER_UNREACHABLE:
+            pass  # the rows are committed; only the enqueue of their sends failed
 
 
 def plan(name: str, data: dict) -> list[Notification]:

@@ -119,7 +119,7 @@ def test_the_sweeper_sends_what_a_killed_worker_held(alpha, twilio):
     held = outbox.claim(row.pk)  # a worker took it… and died before sending
     assert held is not None
     assert tasks.sweep.call_local(connection.schema_name) == 0  # still leased: left alone
-    with clock.frozen_at(clock.now() + outbox.LEASE + timedelta(seconds=1)):
+    with clock.frozen_at(clock.now() + outbox.lease() + timedelta(seconds=1)):
         assert tasks.sweep.call_local(connection.schema_name) == 1
     row.refresh_from_db()
     assert row.status == Status.SENT and len(twilio.received) == 1
