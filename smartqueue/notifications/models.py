@@ -93,6 +93,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # Not stored: set by outbox.claim when an earlier holder's lease ran out mid-send.
+    interrupted = False
 
     class Meta:
         ordering = ["-created_at"]
