@@ -104,6 +104,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, Huey and cache when REDIS_URL is set; in-process otherwise.
 REDIS_URL = env_str("REDIS_URL")
+# Every cache key starts with the current schema: tenants never share a counter.
+TENANT_CACHE_KEY = "django_tenants.cache.make_key"
 if REDIS_URL:
     # The pub/sub layer survives a Redis restart; pages re-sync over HTTP for what was lost.
     CHANNEL_LAYERS = {
@@ -125,9 +127,16 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # Fail fast when Redis is away rather than hold the request.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "KEY_FUNCTION": TENANT_CACHE_KEY,
         }
     }
 else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_FUNCTION": TENANT_CACHE_KEY,
+        }
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     # Without Redis there is no worker: jobs run in-process as they are enqueued.
     HUEY = {"huey_class": "huey.MemoryHuey", "name": "smartqueue", "immediate": True}
@@ -161,6 +170,8 @@ TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
 TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM")
 TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM")
+# How long a worker holds a notification while sending it (smartqueue/notifications/outbox.py).
+NOTIFICATION_LEASE_SECONDS = int(env_str("NOTIFICATION_LEASE_SECONDS", "120"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

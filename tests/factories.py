@@ -68,6 +68,7 @@ def make_agent(counter: Counter, *, tenant=None) -> Actor:
 
 
 TENANT_TABLES = [
+    "notifications_pendingevent",
     "queues_auditlog",
     "queues_ticketevent",
     "queues_appointment",

@@ -7,6 +7,7 @@ import hmac
 import json
 import re
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -19,6 +20,7 @@ class Recorder(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), handler)
         self.received: list[dict] = []
         self.failures_left = 0  # answer 500 to this many requests first
+        self.delay_seconds = 0.0  # how long each answer takes (a slow provider)
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property
@@ -45,22 +47,52 @@ class TwilioHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
         form = {key: values[0] for key, values in parse_qs(body).items()}
         self.server.received.append({"path": self.path, "form": form})
+        time.sleep(self.server.delay_seconds)  # taken even if the sender is gone meanwhile
         if self.server.failures_left:
             self.server.failures_left -= 1
             return self.answer(500, {"code": 20500, "message": "Internal Server Error"})
-        sid, token = self.server.sid, self.server.token
-        expected = "Basic " + base64.b64encode(f"{sid}:{token}".encode()).decode()
-        if self.headers.get("Authorization") != expected:
-            return self.answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
-        if self.path != f"/2010-04-01/Accounts/{sid}/Messages.json":
-            return self.answer(404, {"code": 20404, "message": "Not found", "status": 404})
+        if not self.authorised():
+            return None
         for field in ("To", "From", "Body"):
             if not form.get(field):
                 return self.error(21604 if field == "To" else 21603, f"A '{field}' is required")
         if not E164.match(form["To"].removeprefix("whatsapp:")):
             return self.error(21211, f"The 'To' number {form['To']} is not a valid phone number.")
         message_sid = "SM" + uuid.uuid4().hex
+        self.server.messages.insert(
+            0, {"sid": message_sid, "to": form["To"], "from": form["From"], "body": form["Body"]}
+        )
         self.answer(201, {"sid": message_sid, "status": "queued", "to": form["To"]})
+
+    def do_GET(self):
+        """The Messages list, newest first, filtered by To and From (Twilio's query names)."""
+        path, _, query = self.path.partition("?")
+        self.path = path
+        if not self.authorised():
+            return
+        wanted = {key: values[0] for key, values in parse_qs(query).items()}
+        messages = [
+            message
+            for message in self.server.messages
+            if all(
+                message[field.lower()] == wanted[field]
+                for field in ("To", "From")
+                if field in wanted
+            )
+        ]
+        size = int(wanted.get("PageSize", 50))
+        self.answer(200, {"messages": messages[:size], "page": 0, "page_size": size})
+
+    def authorised(self) -> bool:
+        sid, token = self.server.sid, self.server.token
+        expected = "Basic " + base64.b64encode(f"{sid}:{token}".encode()).decode()
+        if self.headers.get("Authorization") != expected:
+            self.answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
+            return False
+        if self.path.partition("?")[0] != f"/2010-04-01/Accounts/{sid}/Messages.json":
+            self.answer(404, {"code": 20404, "message": "Not found", "status": 404})
+            return False
+        return True
 
     def error(self, code: int, message: str):
         self.answer(400, {"code": code, "message": message, "status": 400})
@@ -80,6 +112,7 @@ class TwilioHandler(BaseHTTPRequestHandler):
 class FakeTwilio(Recorder):
     def __init__(self, sid: str = "AC" + "1" * 32, token: str = "test-auth-token"):
         self.sid, self.token = sid, token
+        self.messages: list[dict] = []  # the ones it took, newest first
         super().__init__(TwilioHandler)
 
 

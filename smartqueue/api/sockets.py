@@ -20,6 +20,7 @@ from smartqueue.accounts.roles import has_scope, membership_for
 from smartqueue.background import after_commit
 from smartqueue.ids import as_uuid
 from smartqueue.live.dispatcher import dispatcher
+from smartqueue.live.watchdog import WatchedSocket, leave_group, watchdog
 from smartqueue.queues.events import DomainEvent
 from smartqueue.queues.models import AgentProfile, Queue
 from smartqueue.tenants.models import Tenant
@@ -38,7 +39,7 @@ def agent_group(schema: str, agent_id) -> str:
 # --- consumers -----------------------------------------------------------------------------
 
 
-class ApiSocketConsumer(AsyncWebsocketConsumer):
+class ApiSocketConsumer(WatchedSocket, AsyncWebsocketConsumer):
     """Listens to one group; the client may only ping."""
 
     kind = ""  # "queue" or "agent": see TARGETS
@@ -55,10 +56,11 @@ class ApiSocketConsumer(AsyncWebsocketConsumer):
         self.group = group
         await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        watchdog.watch(self)
 
     async def disconnect(self, code):
         if getattr(self, "group", None):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await leave_group(self, self.group)
 
     async def receive(self, text_data=None, bytes_data=None):
         await self.send_json(reply_to(text_data))

@@ -116,7 +116,18 @@ def csv_lines(rows):
     writer = csv.writer(Echo())
     yield writer.writerow(list(CSV_COLUMNS))
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([as_text_cell(value) for value in row])
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cell(value):
+    """A text starting like a formula (a site named "=cmd|..."), quoted so spreadsheets show
+    it as text instead of running it (CSV injection). Numbers and dates are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 # CSV header → ticket field, in the file's order.

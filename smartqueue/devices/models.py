@@ -1,5 +1,6 @@
 """Lobby displays and kiosks: devices that open with a secret link, never staff credentials."""
 
+import hmac
 import secrets
 import uuid
 
@@ -9,9 +10,29 @@ from django.utils.translation import gettext_lazy as _
 
 from smartqueue.queues.models import Site
 
+SECRET_BYTES = 24  # 192 random bits, 32 characters in the link
+LOOKUP_CHARS = 8  # the part of a secret SQL looks for; the whole is compared in Python
+
 
 def new_secret() -> str:
-    return secrets.token_urlsafe(24)
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
+def with_secret(model, secret: str, *related: str):
+    """The active device (Display or Kiosk) whose secret this is, or None.
+
+    SQL only looks for the first characters: an index lookup on the whole secret could tell,
+    by its timing, how much of a guess was right. The candidates' full secrets are compared with
+    hmac.compare_digest, in constant time. Renewing a secret (settings) revokes the old link."""
+    if len(secret) < LOOKUP_CHARS:
+        return None
+    candidates = model._default_manager.filter(
+        secret__startswith=secret[:LOOKUP_CHARS], is_active=True
+    ).select_related(*related)
+    for candidate in candidates:
+        if hmac.compare_digest(candidate.secret.encode(), secret.encode()):
+            return candidate
+    return None
 
 
 class Device(models.Model):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartqueue.devices.forms import CheckInForm, KioskTicketForm
-from smartqueue.devices.models import Display, Kiosk
+from smartqueue.devices.models import Display, Kiosk, with_secret
 from smartqueue.devices.selectors import display_board, open_queues
 from smartqueue.errors import DomainError
 from smartqueue.languages import supported
@@ -28,7 +28,7 @@ KIOSK_PER_MINUTE = 30
 
 
 def device(model, secret: str):
-    found = model.objects.filter(secret=secret, is_active=True).select_related("site").first()
+    found = with_secret(model, secret, "site")
     if found is None:
         raise Http404
     return found

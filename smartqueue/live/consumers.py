@@ -11,11 +11,12 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from smartqueue.accounts.roles import membership_for
-from smartqueue.devices.models import Display, Kiosk
+from smartqueue.devices.models import Display, Kiosk, with_secret
 from smartqueue.ids import as_uuid
 from smartqueue.languages import chosen_language
 from smartqueue.live.dispatcher import dispatcher
 from smartqueue.live.groups import counter_group, display_group, kiosk_group, queue_tick_group
+from smartqueue.live.watchdog import WatchedSocket, leave_group, watchdog
 from smartqueue.queues.models import Site, Ticket
 from smartqueue.queues.selectors import latest_leg
 from smartqueue.tenants.models import Tenant
@@ -23,7 +24,7 @@ from smartqueue.tenants.models import Tenant
 NOT_FOUND, FORBIDDEN = 4404, 4403
 
 
-class LivePageConsumer(AsyncWebsocketConsumer):
+class LivePageConsumer(WatchedSocket, AsyncWebsocketConsumer):
     async def connect(self):
         dispatcher.remember_loop(asyncio.get_running_loop())
         kwargs = self.scope["url_route"]["kwargs"]
@@ -40,10 +41,11 @@ class LivePageConsumer(AsyncWebsocketConsumer):
         self.group = group
         await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        watchdog.watch(self)
 
     async def disconnect(self, code):
         if getattr(self, "group", None):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await leave_group(self, self.group)
 
     async def receive(self, text_data=None, bytes_data=None):
         pass  # pages talk to the server over HTTP; the socket only listens
@@ -73,7 +75,7 @@ def counter_site(schema: str, key: str, language: str):
 
 def display_site(schema: str, key: str, language: str):
     """The display's own language and layout, not the visitor's."""
-    display = Display.objects.filter(secret=key, is_active=True).first()
+    display = with_secret(Display, key)
     if display is None:
         return None, NOT_FOUND
     Display.objects.filter(pk=display.pk).update(last_seen_at=timezone.now())
@@ -81,7 +83,7 @@ def display_site(schema: str, key: str, language: str):
 
 
 def kiosk_site(schema: str, key: str, language: str):
-    kiosk = Kiosk.objects.filter(secret=key, is_active=True).first()
+    kiosk = with_secret(Kiosk, key)
     return (kiosk_group(schema, kiosk.site_id), 0) if kiosk else (None, NOT_FOUND)
 
 

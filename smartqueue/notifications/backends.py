@@ -50,12 +50,7 @@ class TwilioBackend:
         self.channel = channel
 
     def send(self, notification: Notification) -> str:
-        sender = settings.TWILIO_WHATSAPP_FROM if self.whatsapp else settings.TWILIO_SMS_FROM
-        form = {
-            "To": self.address(notification.recipient),
-            "From": self.address(sender),
-            "Body": notification.body,
-        }
+        form = {**self.addresses(notification), "Body": notification.body}
         callback = status_callback_url(notification)
         if callback:
             form["StatusCallback"] = callback
@@ -65,6 +60,21 @@ class TwilioBackend:
             {"Authorization": basic_auth(), "Content-Type": "application/x-www-form-urlencoded"},
         )
         return str(answer.get("sid", ""))
+
+    def find_sent(self, notification: Notification) -> str:
+        """The sid of a message Twilio already holds for this notification (same sender,
+        number and text, among the latest to that number), or "". Twilio's Messages API has
+        no idempotency key: this is how a send cut by a killed worker is not sent twice."""
+        query = urllib.parse.urlencode({**self.addresses(notification), "PageSize": 50})
+        answer = get(f"{messages_url()}?{query}", {"Authorization": basic_auth()})
+        for message in answer.get("messages") or []:
+            if message.get("body") == notification.body:
+                return str(message.get("sid", "")) or "found"
+        return ""
+
+    def addresses(self, notification: Notification) -> dict:
+        sender = settings.TWILIO_WHATSAPP_FROM if self.whatsapp else settings.TWILIO_SMS_FROM
+        return {"To": self.address(notification.recipient), "From": self.address(sender)}
 
     @property
     def whatsapp(self) -> bool:
@@ -91,7 +101,18 @@ def status_callback_url(notification: Notification) -> str:
 
 def post(url: str, body: bytes, headers: dict) -> dict:
     """One HTTP POST; 4xx is the provider saying no (permanent), 5xx and network are not."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    return answer_of(urllib.request.Request(url, data=body, headers=headers, method="POST"))
+
+
+def get(url: str, headers: dict) -> dict:
+    """One HTTP GET; a failure is never permanent (nothing was sent: ask again later)."""
+    try:
+        return answer_of(urllib.request.Request(url, headers=headers, method="GET"))
+    except DeliveryError as error:
+        raise DeliveryError(str(error)) from None
+
+
+def answer_of(request: urllib.request.Request) -> dict:
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
             text = response.read().decode("utf-8", "replace")

@@ -94,6 +94,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # Not stored: set by outbox.claim when an earlier holder's lease ran out mid-send.
+    interrupted = False
 
     class Meta:
         ordering = ["-created_at"]
@@ -106,6 +108,20 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.recipient} ({self.status})"
+
+
+class PendingEvent(models.Model):
+    """An engine event not planned yet: written in the engine's own transaction, deleted by the
+    planning. One left behind (the web process killed before handing it to Huey, a worker killed
+    while planning, Redis away) is planned by the sweeper once it is older than the lease."""
+
+    id = models.UUIDField(primary_key=True)  # the DomainEvent's
+    name = models.CharField(max_length=60)
+    data = models.JSONField()
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.created_at:%H:%M:%S})"
 
 
 def webhook_secret() -> str:

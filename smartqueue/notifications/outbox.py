@@ -6,6 +6,7 @@ killed mid-send lets the lease expire and the sweeper sends the row again."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -13,12 +14,17 @@ from smartqueue.notifications.backends import DeliveryError, backend_for
 from smartqueue.notifications.models import Channel, Notification
 from smartqueue.queues import clock
 
-LEASE = timedelta(minutes=2)
 # Customers' messages are worth little late; webhooks keep trying for about a day.
 BACKOFF_SECONDS = {
     "customer": (30, 120, 600, 1800),
     Channel.WEBHOOK: (30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600),
 }
+
+
+def lease() -> timedelta:
+    """How long a send holds its row: longer than any send takes, short enough that what a
+    killed worker held is sent again soon (the sweeper runs every minute)."""
+    return timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
 
 
 def add(key: str, **fields) -> Notification | None:
@@ -34,24 +40,41 @@ def add(key: str, **fields) -> Notification | None:
 
 
 def claim(notification_id) -> Notification | None:
-    """Take the row for one send, if it is due and nobody holds it."""
+    """Take the row for one send, if it is due and nobody holds it. `interrupted` on the row
+    says an earlier holder's lease ran out: a worker died while sending it, perhaps after the
+    provider took it."""
     now = clock.now()
-    claimed = (
+    found = (
         Notification.objects.filter(
             pk=notification_id, status=Notification.Status.PENDING, next_attempt_at__lte=now
         )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + LEASE)
+        .values("claimed_until")
+        .first()
     )
+    if found is None:
+        return None
+    previous = found["claimed_until"]
+    # Compare-and-set on the lease just read: of two workers, one takes it.
+    claimed = Notification.objects.filter(
+        pk=notification_id, status=Notification.Status.PENDING, claimed_until=previous
+    ).update(claimed_until=now + lease())
     if not claimed:
         return None
-    return Notification.objects.select_related("endpoint").get(pk=notification_id)
+    notification = Notification.objects.select_related("endpoint").get(pk=notification_id)
+    notification.interrupted = previous is not None
+    return notification
 
 
 def send(notification: Notification) -> float | None:
     """Send a claimed row and record the outcome; returns the delay before a retry, if any."""
+    backend = backend_for(notification.channel)
     try:
-        provider_id = backend_for(notification.channel).send(notification)
+        found = taken_already(backend, notification)
+    except DeliveryError as error:
+        return ask_again_later(notification, str(error))
+    try:
+        provider_id = found or backend.send(notification)
     except DeliveryError as error:
         return failed(notification, str(error), permanent=error.permanent)
     except Exception as error:  # an unexpected failure is a failure, not a lost message
@@ -69,6 +92,26 @@ def send(notification: Notification) -> float | None:
 
         note_success(notification.endpoint)
     return None
+
+
+def taken_already(backend, notification: Notification) -> str:
+    """After an interrupted send, the provider's id of the message if it took it then: asked
+    before sending again, so the customer gets it once. Backends that cannot be asked (email)
+    send again; webhook receivers de-duplicate on the event id."""
+    if not notification.interrupted or not hasattr(backend, "find_sent"):
+        return ""
+    return backend.find_sent(notification)
+
+
+def ask_again_later(notification: Notification, reason: str) -> float:
+    """The provider could not say whether it took the cut send: nothing is sent now, and the
+    lease is left run out rather than cleared, so the next claim asks again."""
+    delay = BACKOFF_SECONDS["customer"][0]
+    now = clock.now()
+    Notification.objects.filter(pk=notification.pk).update(
+        last_error=reason[:500], claimed_until=now, next_attempt_at=now + timedelta(seconds=delay)
+    )
+    return delay
 
 
 def failed(notification: Notification, reason: str, *, permanent: bool) -> float | None:

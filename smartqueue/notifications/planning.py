@@ -4,9 +4,11 @@ Runs in a Huey task (plan_event), never in the agent's request. Keys make it ide
 same event planned twice writes nothing new, so each event reaches a ticket at most once."""
 
 import json
+import logging
 import uuid
 from datetime import timedelta
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.template import Context, Engine, TemplateSyntaxError
@@ -15,14 +17,23 @@ from django.utils.translation import gettext as _
 from huey.contrib.djhuey import HUEY
 
 from smartqueue.background import after_commit
-from smartqueue.notifications.models import Channel, Event, Notification, NotificationTemplate
+from smartqueue.notifications.models import (
+    Channel,
+    Event,
+    Notification,
+    NotificationTemplate,
+    PendingEvent,
+)
 from smartqueue.notifications.outbox import add
+from smartqueue.queues import clock
 from smartqueue.queues.estimates import estimated_wait_seconds
 from smartqueue.queues.events import DomainEvent
 from smartqueue.queues.models import Appointment, Customer, Ticket
 from smartqueue.queues.ordering import waiting_in_order
 from smartqueue.tenants.services import current_tenant
 
+logger = logging.getLogger(__name__)
+BROKER_UNREACHABLE = (redis.ConnectionError, redis.TimeoutError)
 # Engine events that change who is near the head of a queue.
 MOVES_THE_LINE = {
     "ticket.called",
@@ -34,18 +45,61 @@ MOVES_THE_LINE = {
 EVENT_NAMESPACE = uuid.UUID("6f1c2a52-2b8a-4d4e-9a53-5e0c7d1f9b10")
 
 
+NOTIFIED = ("ticket.", "agent.", "appointment.", "feedback.")
+
+
+def record_event(event: DomainEvent) -> None:
+    """Recorder (inside the engine's transaction): the event is kept until it is planned."""
+    if event.name.startswith(NOTIFIED):
+        PendingEvent.objects.create(
+            id=event.id, name=event.name, data=event.data, created_at=clock.now()
+        )
+
+
 def on_event(event: DomainEvent) -> None:
     """Subscriber (after commit, in the caller's thread): hand the event to a task. With a
     broker, the enqueue (a Redis round trip) goes to the after-commit thread; in-process
     (no Redis) the task is the work itself and runs here."""
     from smartqueue.notifications.tasks import plan_event
 
-    if not event.name.startswith(("ticket.", "agent.", "appointment.", "feedback.")):
+    if not event.name.startswith(NOTIFIED):
         return
+    args = (event.schema_name, event.name, event.data, str(event.id))
     if HUEY.immediate:
-        plan_event(event.schema_name, event.name, event.data)
+        plan_event(*args)
     else:
-        after_commit.put(plan_event, event.schema_name, event.name, event.data)
+        after_commit.put(hand_to_worker, *args)
+
+
+def hand_to_worker(schema_name: str, name: str, data: dict, pending_id: str) -> None:
+    """Enqueue the planning; with Redis away, plan here instead (in the after-commit thread):
+    the rows are in PostgreSQL, and the sweeper sends them once Redis and a worker are back."""
+    from smartqueue.notifications.tasks import plan_event
+
+    try:
+        plan_event(schema_name, name, data, pending_id)
+    except BROKER_UNREACHABLE:
+        logger.warning("Huey unreachable: %s planned in this process", name)
+        try:
+            plan_event.call_local(schema_name, name, data, pending_id)
+        except BROKER_UNREACHABLE:
+            pass  # the rows are committed; only the enqueue of their sends failed
+
+
+def plan_pending(pending_id: str | None, name: str, data: dict) -> list[Notification]:
+    """Plan an event once: its pending row is deleted in the planning's transaction, so the
+    sweeper and a late task do not both plan it (keys would make the second a no-op anyway)."""
+    if pending_id is not None:
+        deleted, _ = PendingEvent.objects.filter(pk=pending_id).delete()
+        if not deleted:
+            return []  # planned already
+    return plan(name, data)
+
+
+def lost_events(older_than: timedelta, limit: int = 200) -> list[PendingEvent]:
+    """Events nobody planned in time: their task was lost."""
+    cutoff = clock.now() - older_than
+    return list(PendingEvent.objects.filter(created_at__lt=cutoff).order_by("created_at")[:limit])
 
 
 def plan(name: str, data: dict) -> list[Notification]:

@@ -18,12 +18,12 @@ KEEP_NOTIFICATIONS = timedelta(days=90)
 
 
 @db_task()
-def plan_event(schema_name: str, name: str, data: dict) -> int:
+def plan_event(schema_name: str, name: str, data: dict, pending_id: str | None = None) -> int:
     """Write the rows the event calls for, then send them once they are committed."""
-    from smartqueue.notifications.planning import plan
+    from smartqueue.notifications.planning import plan_pending
 
     with schema_context(schema_name), transaction.atomic():
-        rows = plan(name, data)
+        rows = plan_pending(pending_id, name, data)
         for row in rows:
             transaction.on_commit(partial(deliver, schema_name, str(row.pk)))
     return len(rows)
@@ -49,7 +49,14 @@ def sweep_all() -> None:
 
 @db_task()
 def sweep(schema_name: str) -> int:
-    """Send again what a killed worker or a lost task left behind."""
+    """Plan the events whose task was lost, send again what a killed worker or a lost task
+    left behind."""
+    from smartqueue.notifications.planning import lost_events
+
+    with schema_context(schema_name):
+        lost = lost_events(older_than=outbox.lease())
+    for event in lost:
+        plan_event.call_local(schema_name, event.name, event.data, str(event.id))
     with schema_context(schema_name):
         due = outbox.due_ids()
     for notification_id in due:

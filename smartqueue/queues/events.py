@@ -5,6 +5,7 @@ them. Subscribers run outside the transaction, so a slow or failing one never bl
 """
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,10 +20,20 @@ class DomainEvent:
     name: str  # "ticket.called", "agent.status_updated", "queue.status_updated", ...
     schema_name: str
     data: dict[str, Any] = field(default_factory=dict)
+    id: uuid.UUID = field(default_factory=uuid.uuid4, compare=False)
 
 
 Subscriber = Callable[[DomainEvent], None]
 _subscribers: list[Subscriber] = []
+# Called inside the engine's transaction: what must survive a crash between the commit and the
+# subscribers (the notifications' pending events) is written with the change itself.
+_recorders: list[Subscriber] = []
+
+
+def record_with(recorder: Subscriber) -> Subscriber:
+    if recorder not in _recorders:
+        _recorders.append(recorder)
+    return recorder
 
 
 def subscribe(subscriber: Subscriber) -> Subscriber:
@@ -40,6 +51,8 @@ def publish(name: str, **data: Any) -> None:
     """Queue the event for after the current transaction commits (dropped on rollback)."""
     schema_name = getattr(connection, "schema_name", "public")
     event = DomainEvent(name=name, schema_name=schema_name, data=data)
+    for recorder in _recorders:
+        recorder(event)
     transaction.on_commit(lambda: broadcast(event))
 
 

@@ -9,6 +9,13 @@
   let wasClosed = false;
   let gap = false;
 
+  // Come back soon after an outage (the extension's full jitter grows to a minute): each
+  // retry within 3 s, spread so a lobby of screens does not reconnect all at once.
+  htmx.config.wsReconnectDelay = function (retryCount) {
+    const ceiling = Math.min(1000 * Math.pow(2, retryCount), 3000);
+    return ceiling / 2 + (Math.random() * ceiling) / 2;
+  };
+
   function readSeq() {
     const element = document.getElementById("live-seq");
     return element ? Number(element.dataset.seq) : null;

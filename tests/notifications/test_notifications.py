@@ -136,10 +136,45 @@ def test_the_sweeper_sends_what_a_killed_worker_held(alpha, twilio):
     held = outbox.claim(row.pk)  # a worker took it… and died before sending
     assert held is not None
     assert tasks.sweep.call_local(connection.schema_name) == 0  # still leased: left alone
-    with clock.frozen_at(clock.now() + outbox.LEASE + timedelta(seconds=1)):
+    with clock.frozen_at(clock.now() + outbox.lease() + timedelta(seconds=1)):
         assert tasks.sweep.call_local(connection.schema_name) == 1
     row.refresh_from_db()
     assert row.status == Status.SENT and len(twilio.received) == 1
+
+
+def test_a_cut_send_twilio_took_is_found_not_sent_again(alpha, twilio):
+    row = created_rows(make_queue(), customer(notify_sms=True))[0]
+    assert outbox.claim(row.pk).interrupted is False
+    outbox.send(Notification.objects.get(pk=row.pk))  # Twilio takes it; the worker "dies"
+    Notification.objects.filter(pk=row.pk).update(status=Status.PENDING, claimed_until=clock.now())
+    with clock.frozen_at(clock.now() + timedelta(seconds=1)):
+        again = outbox.claim(row.pk)
+        assert again is not None and again.interrupted
+        assert outbox.send(again) is None
+    row.refresh_from_db()
+    assert row.status == Status.SENT and row.provider_id == twilio.messages[0]["sid"]
+    assert len(twilio.received) == 1  # asked Twilio's list, did not post again
+
+
+def test_a_cut_send_twilio_never_got_is_sent(alpha, twilio):
+    row = created_rows(make_queue(), customer(notify_sms=True))[0]
+    Notification.objects.filter(pk=row.pk).update(claimed_until=clock.now())  # died before
+    with clock.frozen_at(clock.now() + timedelta(seconds=1)):
+        outbox.send(outbox.claim(row.pk))
+    row.refresh_from_db()
+    assert row.status == Status.SENT and len(twilio.received) == 1
+
+
+def test_when_twilio_cannot_say_the_cut_send_waits_and_is_asked_again(alpha, twilio, settings):
+    row = created_rows(make_queue(), customer(notify_sms=True))[0]
+    Notification.objects.filter(pk=row.pk).update(claimed_until=clock.now())
+    settings.TWILIO_API_URL = "http://127.0.0.1:1"  # nothing listens: the list is unknown
+    with clock.frozen_at(clock.now() + timedelta(seconds=1)):
+        assert outbox.send(outbox.claim(row.pk)) == outbox.BACKOFF_SECONDS["customer"][0]
+    row.refresh_from_db()
+    assert row.status == Status.PENDING and row.attempts == 0 and row.claimed_until
+    with clock.frozen_at(clock.now() + timedelta(minutes=5)):
+        assert outbox.claim(row.pk).interrupted  # still to be asked before any send
 
 
 def test_approaching_goes_once_to_each_ticket_reaching_the_threshold(alpha):
