@@ -3,7 +3,9 @@ when Redis is away reads miss and writes are dropped instead of failing the requ
 kiosk tickets). PostgreSQL stays the source of truth."""
 
 import logging
+import time
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -41,3 +43,11 @@ class ForgivingRedisCache(RedisCache):
     has_key = forgiving("has_key", False)
     delete = forgiving("delete", False)
     delete_many = forgiving("delete_many", None)
+
+
+def over_limit(key: str, *, limit: int, window_seconds: int) -> bool:
+    """Count one more under `key` in the current fixed window; True once past `limit`. Keys
+    carry the schema (django-tenants' make_key); with Redis away nothing is counted."""
+    window = f"{key}:{int(time.time() // window_seconds)}"
+    cache.add(window, 0, window_seconds + 30)
+    return cache.incr(window) > limit

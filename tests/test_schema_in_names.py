@@ -66,8 +66,10 @@ def test_every_group_a_page_or_api_socket_hears_starts_with_the_schema(alpha):
     names = [group for group, _ in site_messages(schema, str(queue.site_id), [event])]
     names += [group for group, _ in messages_for(event)]
     names += [
-        make(schema, queue.pk)
-        for make in (groups.display_group, groups.counter_group, groups.kiosk_group)
+        groups.display_group(schema, queue.site_id, "wo", "standard"),
+        groups.counter_group(schema, queue.site_id, "en"),
+        groups.kiosk_group(schema, queue.site_id),
+        groups.queue_tick_group(schema, queue.pk),
     ]
     assert len(names) >= 5 and all(name.startswith(f"{schema}.") for name in names), names
 

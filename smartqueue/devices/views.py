@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smartqueue.cache import over_limit
 from smartqueue.devices.forms import CheckInForm, KioskTicketForm
 from smartqueue.devices.models import Display, Kiosk, with_secret
 from smartqueue.devices.selectors import display_board, open_queues
@@ -129,9 +130,7 @@ def too_fast(kiosk: Kiosk) -> bool:
     Without Redis the cache lets every ticket through (smartqueue/cache.py)."""
     if not cache.add(f"kiosk:{kiosk.pk}:burst", 1, KIOSK_BURST_SECONDS):
         return True
-    minute = f"kiosk:{kiosk.pk}:minute:{int(timezone.now().timestamp() // 60)}"
-    cache.add(minute, 0, 90)
-    return cache.incr(minute) > KIOSK_PER_MINUTE
+    return over_limit(f"kiosk:{kiosk.pk}:minute", limit=KIOSK_PER_MINUTE, window_seconds=60)
 
 
 def ticket_context(request, kiosk: Kiosk, ticket) -> dict:

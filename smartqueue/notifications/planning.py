@@ -15,6 +15,7 @@ from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import VariableNode
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import HUEY
+from psycopg.types.json import Jsonb
 
 from smartqueue.background import after_commit
 from smartqueue.notifications.models import (
@@ -50,10 +51,14 @@ NOTIFIED = ("ticket.", "agent.", "appointment.", "feedback.")
 
 def record_event(event: DomainEvent) -> None:
     """Recorder (inside the engine's transaction): the event is kept until it is planned."""
-    if event.name.startswith(NOTIFIED):
-        PendingEvent.objects.create(
-            id=event.id, name=event.name, data=event.data, created_at=clock.now()
-        )
+    if event.name.startswith(NOTIFIED):  # on every engine step: one plain statement
+        values: list = [event.id, event.name, Jsonb(event.data), clock.now()]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO notifications_pendingevent (id, name, data, created_at)"
+                " VALUES (%s, %s, %s, %s)",
+                values,
+            )
 
 
 def on_event(event: DomainEvent) -> None:
