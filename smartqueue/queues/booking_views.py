@@ -9,10 +9,8 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from smartqueue.cache import over_limit
 from smartqueue.errors import DomainError
 from smartqueue.ids import as_uuid
 from smartqueue.languages import supported
@@ -31,10 +29,6 @@ def book(request, tenant_slug: str):
         form = BookingForm(request.POST or None)
         error = ""
         if request.method == "POST" and form.is_valid():
-            if too_many_bookings(request):
-                context = choice_context(request, form, str(TOO_MANY), language)
-                with timezone.override(context["zone"]):
-                    return render(request, TEMPLATE, context, status=429)
             try:
                 appointment = book_from(request, form, language)
             except DomainError as refused:
@@ -44,18 +38,6 @@ def book(request, tenant_slug: str):
         context = choice_context(request, form, error, language)
         with timezone.override(context["zone"]):  # slots in the agency's time
             return render(request, TEMPLATE, context)
-
-
-# One address books at most this many times an hour: enough for a family or a shared mobile
-# network's address, too few to fill an agency's day with fake appointments.
-BOOKINGS_PER_ADDRESS_PER_HOUR = 20
-TOO_MANY = gettext_lazy("Trop de réservations depuis cette connexion : réessayez dans une heure.")
-
-
-def too_many_bookings(request) -> bool:
-    address = request.META.get("REMOTE_ADDR") or "unknown"
-    key = f"booking:{address}"
-    return over_limit(key, limit=BOOKINGS_PER_ADDRESS_PER_HOUR, window_seconds=3600)
 
 
 def book_from(request, form: BookingForm, language: str) -> Appointment:

@@ -1,7 +1,6 @@
 """The public booking page: no login, a free slot, a code; full slots and bad input refused."""
 
 import html
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -139,32 +138,3 @@ def test_slots_show_in_the_sites_time(client, alpha):
     chosen = f"?site={queue.site.pk}&service={queue.service.pk}&day={tomorrow.isoformat()}"
     page = client.get(f"/t/alpha/book/{chosen}").content.decode()
     assert ">09:00<" in page and ">00:00<" not in page
-
-
-def test_one_address_booking_past_its_hourly_limit_is_refused_and_books_nothing(
-    client, queue, monkeypatch
-):
-    from smartqueue.queues import booking_views
-
-    monkeypatch.setattr(booking_views, "BOOKINGS_PER_ADDRESS_PER_HOUR", 2)
-    address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.7"  # counts outlive runs
-    today = clock.now().astimezone(queue.site.zone).date() + timedelta(days=1)
-    slots = slots_of_day(queue.site, queue.service, today)[:3]
-    answers = [
-        client.post(
-            "/t/alpha/book/",
-            {
-                "site": queue.site.pk,
-                "service": queue.service.pk,
-                "day": slot.starts_at.date().isoformat(),
-                "starts_at": slot.key,
-                "name": f"Client {i}",
-                "phone": f"77 123 45 6{i}",
-            },
-            REMOTE_ADDR=address,
-        )
-        for i, slot in enumerate(slots)
-    ]
-    assert [answer.status_code for answer in answers] == [302, 302, 429]
-    assert "Trop de réservations" in html.unescape(answers[2].content.decode())
-    assert Appointment.objects.count() == 2
