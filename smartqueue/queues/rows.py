@@ -1,15 +1,17 @@
 """Models read from hand-written SQL on the engine's hot path (call next runs on every click):
 the ORM's column lists and row mapping, without compiling a queryset each time."""
 
+from functools import cache
 from typing import TypeVar
 
-from django.db import models
+from django.db import connection, models
 
 M = TypeVar("M", bound=models.Model)
 
 
-def fields(model: type[models.Model]) -> list[models.Field]:
-    return list(model._meta.concrete_fields)
+@cache  # models do not change at run time; this runs for every row the engine reads
+def fields(model: type[models.Model]) -> tuple[models.Field, ...]:
+    return tuple(model._meta.concrete_fields)
 
 
 def columns(model: type[models.Model], alias: str) -> str:
@@ -23,8 +25,6 @@ def width(model: type[models.Model]) -> int:
 
 def build(model: type[M], values) -> M:
     """A model instance from a row slice, converted like the ORM converts (JSON, dates…)."""
-    from django.db import connection
-
     converted = []
     for field, value in zip(fields(model), values, strict=True):
         for converter in field.get_db_converters(connection):
