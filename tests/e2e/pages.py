@@ -36,3 +36,23 @@ def display_url(server: str, display) -> str:
 
 def counter_url(server: str) -> str:
     return f"{server}/t/alpha/counter/"
+
+
+# Zones whose local hour is (hours east of UTC) away from Dakar's; one of them is mid-day now.
+ZONES = {"Africa/Dakar": 0, "Asia/Tokyo": 9, "America/Bogota": -5}
+
+
+def open_all_day(site) -> None:
+    """The site takes bookings all day every day, in a zone where it is not near midnight now:
+    past 23:45 local a day open until 23:59 has no slot left, whenever the test happens to run."""
+    from datetime import UTC, datetime, time
+
+    from smartqueue.queues.models import OpeningHours
+
+    hour = datetime.now(UTC).hour
+    site.timezone = next(zone for zone, east in ZONES.items() if 3 <= (hour + east) % 24 <= 20)
+    site.save(update_fields=["timezone"])
+    for weekday in range(7):
+        OpeningHours.objects.create(
+            site=site, weekday=weekday, opens_at=time(0), closes_at=time(23, 59)
+        )

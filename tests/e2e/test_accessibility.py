@@ -1,6 +1,5 @@
 """axe-core (vendored) on the pages people use all day: no serious or critical violation."""
 
-from datetime import time
 from pathlib import Path
 
 import pytest
@@ -9,8 +8,7 @@ from playwright.sync_api import expect
 from smartqueue.accounts.models import Role
 from smartqueue.queues import services
 from smartqueue.queues.history import Actor
-from smartqueue.queues.models import OpeningHours
-from tests.e2e.pages import PHONE, counter_url, display_url, open_page
+from tests.e2e.pages import PHONE, counter_url, display_url, open_all_day, open_page
 from tests.factories import make_user
 
 pytestmark = pytest.mark.e2e
@@ -55,10 +53,7 @@ def test_the_screens_have_no_serious_accessibility_violation(
 def test_booking_and_its_confirmation_have_no_serious_accessibility_violation(
     browser, live_server_url, branch
 ):
-    for weekday in range(7):  # slots to choose from whenever the test runs
-        OpeningHours.objects.create(
-            site=branch.site, weekday=weekday, opens_at=time(0), closes_at=time(23, 59)
-        )
+    open_all_day(branch.site)  # slots to choose from whenever the test runs
     page = audited(browser, f"{live_server_url}/t/alpha/book/", viewport=PHONE, live=False)
     page.get_by_label("Agence").select_option(label=branch.site.name)
     page.get_by_label("Service").select_option(label=branch.advice.service.name)

@@ -1,14 +1,11 @@
 """A customer books on the public page, checks in at the kiosk with the code, and is called
 before the walk-ins who came earlier, since the slot has begun."""
 
-from datetime import time
-
 import pytest
 from playwright.sync_api import expect
 
 from smartqueue.queues import services
-from smartqueue.queues.models import OpeningHours
-from tests.e2e.pages import PHONE, counter_url, open_page
+from tests.e2e.pages import PHONE, counter_url, open_all_day, open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -16,10 +13,7 @@ pytestmark = pytest.mark.e2e
 def test_booked_checked_in_and_called_before_earlier_walk_ins(
     browser, live_server_url, branch, shots
 ):
-    for weekday in range(7):  # the branch is open whenever the test runs
-        OpeningHours.objects.create(
-            site=branch.site, weekday=weekday, opens_at=time(0), closes_at=time(23, 59)
-        )
+    open_all_day(branch.site)  # slots to choose from whenever the test runs
     walk_ins = [services.create_ticket(queue=branch.advice) for _ in range(2)]
 
     phone = open_page(browser, f"{live_server_url}/t/alpha/book/", viewport=PHONE, live=False)

@@ -1,15 +1,12 @@
 """A customer switches the kiosk to Wolof or English, takes a ticket, and the phone page
 follows that language; the booking page speaks Wolof; a staff member switches to English."""
 
-from datetime import time
-
 import pytest
 from playwright.sync_api import expect
 
 from smartqueue.queues import services
 from smartqueue.queues.history import Actor
-from smartqueue.queues.models import OpeningHours
-from tests.e2e.pages import PHONE, counter_url, display_url, open_page
+from tests.e2e.pages import PHONE, counter_url, display_url, open_all_day, open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -60,10 +57,7 @@ def test_a_staff_member_reads_english_and_the_kiosk_keeps_its_own_language(
 
 
 def test_the_booking_page_in_wolof(browser, live_server_url, branch, shots):
-    for weekday in range(7):
-        OpeningHours.objects.create(
-            site=branch.site, weekday=weekday, opens_at=time(0), closes_at=time(23, 59)
-        )
+    open_all_day(branch.site)  # slots to choose from whenever the test runs
     phone = open_page(browser, f"{live_server_url}/t/alpha/book/", viewport=PHONE, live=False)
     phone.get_by_test_id("customer-languages").get_by_role("link", name="Wolof").click()
     expect(phone.get_by_role("heading", name="Jël rendez-vous")).to_be_visible()
