@@ -42,3 +42,22 @@ def test_booked_checked_in_and_called_before_earlier_walk_ins(
     expect(agent.get_by_test_id("current-number")).to_have_text(number, timeout=2000)
     expect(agent.get_by_test_id("from-appointment")).to_be_visible()
     agent.screenshot(path=shots / "counter-appointment.png")
+
+
+# The next choice, made the moment the form has been redrawn (a quick tap, or Playwright).
+CHOOSE_RIGHT_AFTER_REDRAW = """service => document.body.addEventListener("htmx:afterSwap", () =>
+  setTimeout(() => {
+    const select = document.getElementById("service");
+    select.value = [...select.options].find(o => o.text === service).value;
+    select.dispatchEvent(new Event("change", {bubbles: true}));
+  }), {once: true})"""
+
+
+def test_a_choice_made_as_the_form_is_redrawn_is_not_lost(browser, live_server_url, branch):
+    """htmx wires a swapped-in form only when it settles (20 ms later by default): a change in
+    between went unheard, and the slots never came. Settling at once closes that gap."""
+    open_all_day(branch.site)
+    phone = open_page(browser, f"{live_server_url}/t/alpha/book/", viewport=PHONE, live=False)
+    phone.evaluate(CHOOSE_RIGHT_AFTER_REDRAW, branch.advice.service.name)
+    phone.get_by_label("Agence").select_option(label=branch.site.name)
+    expect(phone.get_by_label("Votre nom")).to_be_visible()
