@@ -64,38 +64,41 @@ def create_ticket(
         raise DomainError(_("Canal inconnu : %(channel)s.") % {"channel": channel})
     if not isinstance(priority, int) or isinstance(priority, bool) or not 0 <= priority <= 9:
         raise DomainError(_("La priorité est un entier de 0 à 9."))
+    phone = customer_phone or (customer.phone if customer else "")
+    now = clock.now()
+    ticket = Ticket(
+        queue=queue,
+        business_day=business_day(queue, now),
+        customer=customer,
+        customer_name=customer_name or (str(customer) if customer else ""),
+        customer_phone=phone,
+        channel=channel,
+        priority=priority,
+        created_at=now,
+        arrived_at=now,
+        appointment_at=appointment_at,
+    )
     with transaction.atomic():
-        queue = lock_queue(queue)
-        if queue.status != Queue.Status.ACTIVE:
-            raise DomainError(
-                _("La file « %(queue)s » ne prend pas de nouveaux tickets.") % {"queue": queue.name}
-            )
-        phone = customer_phone or (customer.phone if customer else "")
-        refuse_second_waiting_ticket(queue, phone)
-        now = clock.now()
-        day = business_day(queue, now)
-        ticket = Ticket(
-            queue=queue,
-            business_day=day,
-            customer=customer,
-            customer_name=customer_name or (str(customer) if customer else ""),
-            customer_phone=phone,
-            channel=channel,
-            priority=priority,
-            created_at=now,
-            arrived_at=now,
-            appointment_at=appointment_at,
-        )
-        ticket = insert_numbered(ticket, by=by)
+        if phone:  # under the queue's lock, so two kiosks cannot both pass the check
+            refuse_second_waiting_ticket(lock_queue(queue), phone)
+        if insert_numbered(ticket, by=by) is None:
+            raise closed_to_new_tickets(queue)
         publish_ticket("ticket.created", ticket)
     return ticket
 
 
+def closed_to_new_tickets(queue: Queue) -> DomainError:
+    """Why the queue took no ticket: it is gone, or paused or closed."""
+    found = Queue.objects.filter(pk=queue.pk).first()
+    if found is None:
+        return NotFound(_("File introuvable."))
+    return DomainError(
+        _("La file « %(queue)s » ne prend pas de nouveaux tickets.") % {"queue": found.name}
+    )
+
+
 def refuse_second_waiting_ticket(queue: Queue, phone: str) -> None:
-    """One phone number holds at most one waiting ticket per queue (checked under the queue's
-    lock, so two kiosks cannot both pass)."""
-    if not phone:
-        return
+    """One phone number holds at most one waiting ticket per queue."""
     held = Ticket.objects.filter(queue=queue, customer_phone=phone, status=Status.WAITING).first()
     if held is not None:
         raise DomainError(

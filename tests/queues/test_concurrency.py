@@ -112,6 +112,20 @@ def test_two_hundred_concurrent_tickets_get_distinct_gap_free_numbers(committed)
     assert QueueDay.objects.get(queue=queue).last_number == 200
 
 
+def test_twenty_kiosks_giving_the_same_phone_at_once_issue_one_ticket(committed):
+    queue = make_queue()
+
+    def take(_):
+        return services.create_ticket(queue=queue, customer_phone="+221771234567")
+
+    results = in_threads(committed, take, 20)
+
+    kinds = Tally(type(result).__name__ for result in results)
+    assert kinds == {"Ticket": 1, "DomainError": 19}, results
+    assert all("déjà le ticket A001" in error.message for error in failures(results))
+    assert QueueDay.objects.get(queue=queue).last_number == 1  # refused ones took no number
+
+
 def test_an_agent_pressing_call_next_twice_at_once_gets_one_ticket(committed):
     queue = make_queue()
     agent = make_agent(make_counter(queue.site, [queue]))
