@@ -9,8 +9,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        from smartqueue.notifications.planning import on_event, record_event
+        from smartqueue.notifications.planning import on_event, record_events
         from smartqueue.queues import events
 
-        events.record_with(record_event)
+        events.record_with(record_events)
         events.subscribe(on_event)

@@ -6,6 +6,7 @@ same event planned twice writes nothing new, so each event reaches a ticket at m
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 
 import redis
@@ -49,16 +50,22 @@ EVENT_NAMESPACE = uuid.UUID("6f1c2a52-2b8a-4d4e-9a53-5e0c7d1f9b10")
 NOTIFIED = ("ticket.", "agent.", "appointment.", "feedback.")
 
 
-def record_event(event: DomainEvent) -> None:
-    """Recorder (inside the engine's transaction): the event is kept until it is planned."""
-    if event.name.startswith(NOTIFIED):  # on every engine step: one plain statement
-        values: list = [event.id, event.name, Jsonb(event.data), clock.now()]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO notifications_pendingevent (id, name, data, created_at)"
-                " VALUES (%s, %s, %s, %s)",
-                values,
-            )
+def record_events(batch: Sequence[DomainEvent]) -> None:
+    """Recorder (inside the engine's transaction): the events are kept until they are planned,
+    a step's events in one plain statement (this runs on every engine step)."""
+    kept = [event for event in batch if event.name.startswith(NOTIFIED)]
+    if not kept:
+        return
+    now = clock.now()
+    values: list = []
+    for event in kept:
+        values += [event.id, event.name, Jsonb(event.data), now]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO notifications_pendingevent (id, name, data, created_at) VALUES "
+            + ", ".join(["(%s, %s, %s, %s)"] * len(kept)),
+            values,
+        )
 
 
 def on_event(event: DomainEvent) -> None:

@@ -6,8 +6,9 @@ them. Subscribers run outside the transaction, so a slow or failing one never bl
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -24,13 +25,15 @@ class DomainEvent:
 
 
 Subscriber = Callable[[DomainEvent], None]
+Recorder = Callable[[Sequence[DomainEvent]], None]
 _subscribers: list[Subscriber] = []
 # Called inside the engine's transaction: what must survive a crash between the commit and the
-# subscribers (the notifications' pending events) is written with the change itself.
-_recorders: list[Subscriber] = []
+# subscribers (the notifications' pending events) is written with the change itself, the
+# events of one step together (a call next makes two).
+_recorders: list[Recorder] = []
 
 
-def record_with(recorder: Subscriber) -> Subscriber:
+def record_with(recorder: Recorder) -> Recorder:
     if recorder not in _recorders:
         _recorders.append(recorder)
     return recorder
@@ -47,13 +50,22 @@ def unsubscribe(subscriber: Subscriber) -> None:
         _subscribers.remove(subscriber)
 
 
-def publish(name: str, **data: Any) -> None:
-    """Queue the event for after the current transaction commits (dropped on rollback)."""
+def event(name: str, **data: Any) -> DomainEvent:
+    """An event of the current tenant, to publish."""
     schema_name = getattr(connection, "schema_name", "public")
-    event = DomainEvent(name=name, schema_name=schema_name, data=data)
+    return DomainEvent(name=name, schema_name=schema_name, data=data)
+
+
+def publish(name: str, **data: Any) -> None:
+    publish_all([event(name, **data)])
+
+
+def publish_all(batch: Sequence[DomainEvent]) -> None:
+    """Queue the events for after the current transaction commits (dropped on rollback)."""
     for recorder in _recorders:
-        recorder(event)
-    transaction.on_commit(lambda: broadcast(event))
+        recorder(batch)
+    for each in batch:
+        transaction.on_commit(partial(broadcast, each))
 
 
 def broadcast(event: DomainEvent) -> None:

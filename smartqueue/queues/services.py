@@ -32,13 +32,14 @@ from smartqueue.queues.steps import (
     locked_profile,
     note_profile_status,
     one_ticket_per_agent,
-    publish_profile_status,
+    profile_status_event,
     publish_ticket,
     require_counter,
     require_free,
     require_holder,
     require_status,
     set_profile_status,
+    ticket_event,
 )
 
 Status = Ticket.Status
@@ -118,9 +119,8 @@ def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:
         if ticket is None:
             raise NotFound(_("Aucun ticket en attente."))
         note_profile_status(profile, AgentProfile.Status.BUSY, at=ticket.called_at)
-        if was != AgentProfile.Status.BUSY:
-            publish_profile_status(profile)
-        publish_ticket("ticket.called", ticket)
+        changed = [profile_status_event(profile)] if was != AgentProfile.Status.BUSY else []
+        events.publish_all([*changed, ticket_event("ticket.called", ticket)])
     return ticket
 
 

@@ -209,7 +209,11 @@ def note_profile_status(profile: AgentProfile, status: str, *, at) -> None:
 
 
 def publish_profile_status(profile: AgentProfile) -> None:
-    events.publish(
+    events.publish_all([profile_status_event(profile)])
+
+
+def profile_status_event(profile: AgentProfile) -> events.DomainEvent:
+    return events.event(
         "agent.status_updated",
         agent_id=str(profile.pk),
         user_id=str(profile.user_id),
@@ -236,7 +240,11 @@ RETURNING {rows.columns(AgentProfile, "p")}
 
 
 def publish_ticket(name: str, ticket: Ticket, **extra) -> None:
-    events.publish(
+    events.publish_all([ticket_event(name, ticket, **extra)])
+
+
+def ticket_event(name: str, ticket: Ticket, **extra) -> events.DomainEvent:
+    return events.event(
         name,
         ticket_id=str(ticket.pk),
         number=ticket.number,
