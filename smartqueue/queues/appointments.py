@@ -19,6 +19,7 @@ from smartqueue.queues.slots import TAKEN, is_slot
 
 FIELDS = ("status", "service_id", "site_id", "customer_id", "starts_at", "ends_at", "ticket_id")
 Status = Appointment.Status
+UPCOMING_LIMIT = 3  # appointments to come per customer
 
 
 def book_appointment(
@@ -36,6 +37,8 @@ def book_appointment(
         raise DomainError(_("site est requis : ce service est rendu dans plusieurs sites."))
     check_slot(site, service, starts_at, ends_at)
     with transaction.atomic():
+        if customer is not None:
+            refuse_beyond_upcoming_limit(customer)
         lock_slot(service, site, starts_at)
         taken = Appointment.objects.filter(
             service=service, site=site, starts_at=starts_at, status__in=TAKEN
@@ -52,6 +55,24 @@ def book_appointment(
         )
         changed(appointment, "appointment.created", by=by, before={})
     return appointment
+
+
+def refuse_beyond_upcoming_limit(customer: Customer) -> None:
+    """A customer holds at most UPCOMING_LIMIT appointments to come, so one phone cannot empty
+    a week of slots (the public page needs no login). Counted under the customer's lock: two
+    bookings at once cannot both take the last one."""
+    Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    upcoming = Appointment.objects.filter(
+        customer=customer, status=Appointment.Status.SCHEDULED, ends_at__gt=clock.now()
+    ).count()
+    if upcoming >= UPCOMING_LIMIT:
+        raise DomainError(
+            _(
+                "Vous avez déjà %(count)s rendez-vous à venir : "
+                "annulez-en un avant d'en prendre un autre."
+            )
+            % {"count": upcoming}
+        )
 
 
 def check_slot(site: Site, service: Service, starts_at: datetime, ends_at: datetime) -> None:

@@ -10,7 +10,7 @@ from django.db import connection
 from smartqueue.errors import DomainError
 from smartqueue.queues import appointments, clock, services
 from smartqueue.queues.history import SYSTEM
-from smartqueue.queues.models import Appointment, Holiday, OpeningHours, Ticket
+from smartqueue.queues.models import Appointment, Customer, Holiday, OpeningHours, Ticket
 from smartqueue.queues.slots import slots_of_day
 from tests.factories import make_agent, make_counter, make_queue, make_site
 
@@ -110,6 +110,58 @@ def test_fifty_bookings_at_once_for_the_last_place_give_exactly_one(committed):
     assert outcomes.count("booked") == 1
     assert outcomes.count("Ce créneau est complet : choisissez-en un autre.") == 49
     assert Appointment.objects.filter(starts_at=start).count() == 2
+
+
+def test_one_customer_booking_ten_slots_at_once_gets_the_upcoming_limit(committed):
+    queue = make_queue()
+    customer = Customer.objects.create(first_name="Awa", phone="+221771234567")
+    monday = date.today() + timedelta(days=((7 - date.today().weekday()) % 7) or 7)
+    starts = [at(monday, 9, 15 * n) for n in range(4)] + [at(monday, 10, 15 * n) for n in range(4)]
+    starts += [at(monday, 11), at(monday, 11, 15)]
+    barrier = threading.Barrier(len(starts))
+    outcomes: list[str] = []
+
+    def book(start):
+        connection.set_tenant(committed)
+        try:
+            barrier.wait()
+            appointments.book_appointment(
+                service=queue.service,
+                site=queue.site,
+                starts_at=start,
+                ends_at=start + timedelta(minutes=15),
+                customer=customer,
+                by=SYSTEM,
+            )
+            outcomes.append("booked")
+        except DomainError as error:
+            outcomes.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(start,)) for start in starts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    limit = appointments.UPCOMING_LIMIT
+    assert outcomes.count("booked") == limit
+    refusal = (
+        f"Vous avez déjà {limit} rendez-vous à venir : annulez-en un avant d'en prendre un autre."
+    )
+    assert sum(o.startswith(refusal) for o in outcomes) == len(starts) - limit, outcomes
+    assert Appointment.objects.filter(customer=customer).count() == limit
+    appointments.cancel_appointment(
+        appointment=Appointment.objects.filter(customer=customer).first(), by=SYSTEM
+    )
+    appointments.book_appointment(  # a place given back can be taken again
+        service=queue.service,
+        site=queue.site,
+        starts_at=starts[-1],
+        ends_at=starts[-1] + timedelta(minutes=15),
+        customer=customer,
+        by=SYSTEM,
+    )
 
 
 @pytest.mark.django_db
