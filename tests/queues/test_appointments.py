@@ -1,11 +1,9 @@
 """Appointments: slots from opening hours in the site's zone, one booking per free place even
 under a rush, check-in at the kiosk, served before walk-ins once the slot has begun."""
 
-import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from django.db import connection
 
 from smartqueue.errors import DomainError
 from smartqueue.queues import appointments, clock, services
@@ -13,6 +11,7 @@ from smartqueue.queues.history import SYSTEM
 from smartqueue.queues.models import Appointment, Customer, Holiday, OpeningHours, Ticket
 from smartqueue.queues.slots import slots_of_day
 from tests.factories import make_agent, make_counter, make_queue, make_site
+from tests.threads import in_threads
 
 MONDAY = date(2031, 3, 3)  # winter: Paris is UTC+1, Dakar UTC+0
 SUNDAY = date(2031, 3, 9)
@@ -75,6 +74,11 @@ def test_bookings_outside_the_slots_are_refused_with_a_reason(alpha):
         assert slot.starts_at == at(MONDAY, 10)
 
 
+def outcome_of(results: list) -> list[str]:
+    """ "booked", or the refusal's message, for each booking made at once."""
+    return [r.message if isinstance(r, DomainError) else "booked" for r in results]
+
+
 def test_fifty_bookings_at_once_for_the_last_place_give_exactly_one(committed):
     queue = make_queue()
     queue.service.slot_capacity = 2
@@ -83,30 +87,13 @@ def test_fifty_bookings_at_once_for_the_last_place_give_exactly_one(committed):
     appointments.book_appointment(
         service=queue.service, starts_at=start, ends_at=start + timedelta(minutes=15), by=SYSTEM
     )
-    barrier = threading.Barrier(50)
-    outcomes: list[str] = []
 
-    def book():
-        connection.set_tenant(committed)
-        try:
-            barrier.wait()
-            appointments.book_appointment(
-                service=queue.service,
-                starts_at=start,
-                ends_at=start + timedelta(minutes=15),
-                by=SYSTEM,
-            )
-            outcomes.append("booked")
-        except DomainError as error:
-            outcomes.append(error.message)
-        finally:
-            connection.close()
+    def book(_):
+        return appointments.book_appointment(
+            service=queue.service, starts_at=start, ends_at=start + timedelta(minutes=15), by=SYSTEM
+        )
 
-    threads = [threading.Thread(target=book) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = outcome_of(in_threads(committed, book, 50))
     assert outcomes.count("booked") == 1
     assert outcomes.count("Ce créneau est complet : choisissez-en un autre.") == 49
     assert Appointment.objects.filter(starts_at=start).count() == 2
@@ -118,32 +105,18 @@ def test_one_customer_booking_ten_slots_at_once_gets_the_upcoming_limit(committe
     monday = date.today() + timedelta(days=((7 - date.today().weekday()) % 7) or 7)
     starts = [at(monday, 9, 15 * n) for n in range(4)] + [at(monday, 10, 15 * n) for n in range(4)]
     starts += [at(monday, 11), at(monday, 11, 15)]
-    barrier = threading.Barrier(len(starts))
-    outcomes: list[str] = []
 
-    def book(start):
-        connection.set_tenant(committed)
-        try:
-            barrier.wait()
-            appointments.book_appointment(
-                service=queue.service,
-                site=queue.site,
-                starts_at=start,
-                ends_at=start + timedelta(minutes=15),
-                customer=customer,
-                by=SYSTEM,
-            )
-            outcomes.append("booked")
-        except DomainError as error:
-            outcomes.append(error.message)
-        finally:
-            connection.close()
+    def book(i):
+        return appointments.book_appointment(
+            service=queue.service,
+            site=queue.site,
+            starts_at=starts[i],
+            ends_at=starts[i] + timedelta(minutes=15),
+            customer=customer,
+            by=SYSTEM,
+        )
 
-    threads = [threading.Thread(target=book, args=(start,)) for start in starts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = outcome_of(in_threads(committed, book, len(starts)))
     limit = appointments.UPCOMING_LIMIT
     assert outcomes.count("booked") == limit
     refusal = (
