@@ -14,11 +14,11 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from smartqueue.errors import DomainError, NotFound
-from smartqueue.queues import clock, services
+from smartqueue.queues import clock, events, services
 from smartqueue.queues.expressions import interval_seconds
 from smartqueue.queues.history import SYSTEM
 from smartqueue.queues.models import AuditLog, Queue, Site, Ticket, TicketEvent
-from smartqueue.queues.steps import free_agent, publish_ticket
+from smartqueue.queues.steps import free_agent, ticket_event
 
 Status = Ticket.Status
 
@@ -60,7 +60,7 @@ def expire_call(pk, now: datetime) -> Ticket | None:
         if ticket is None:
             return None
         holder = ticket.agent  # read before the leg ends; freed below
-        services.end_leg(
+        freed = services.end_leg(
             ticket,
             Status.NO_SHOW,
             Ticket.Outcome.NO_SHOW,
@@ -69,8 +69,8 @@ def expire_call(pk, now: datetime) -> Ticket | None:
             note="pas de réponse à l'appel",
         )
         if holder is not None:
-            free_agent(holder)
-        publish_ticket("ticket.no_show", ticket)
+            freed += free_agent(holder)
+        events.publish_all([*freed, ticket_event("ticket.no_show", ticket)])
     return ticket
 
 

@@ -29,6 +29,7 @@ Kind = TicketEvent.Kind
 
 PROBE = uuid.UUID(int=0)  # stands for the queue id while the claim's SQL is written once
 PROBE_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # and this for the moment of the call
+TICKET_COLUMNS = rows.columns(Ticket, "claimed")  # read as a plain row: no queryset to build
 
 
 def queues_to_call(counter: Counter, queue: Queue | None) -> list[Queue]:
@@ -113,8 +114,8 @@ def claim(queue: Queue, *, counter: Counter, profile: AgentProfile, by: Actor) -
     now = clock.now()
     unclaimed = {"status": Status.WAITING, "agent_id": None, "counter_id": None}
     history, history_params = record_rows(Kind.CALLED, source="claimed", by=by, before=unclaimed)
-    claimed = list(
-        Ticket.objects.raw(
+    with connection.cursor() as cursor:
+        cursor.execute(
             f"""
             WITH claimed AS (
                 UPDATE queues_ticket
@@ -126,7 +127,7 @@ def claim(queue: Queue, *, counter: Counter, profile: AgentProfile, by: Actor) -
                 UPDATE queues_agentprofile SET current_status = %s, status_updated_at = %s
                  WHERE id = %s AND EXISTS (SELECT FROM claimed)
             ), {history}
-            SELECT * FROM claimed
+            SELECT {TICKET_COLUMNS} FROM claimed
             """,
             [
                 *(Status.CALLED, by.user_id, counter.pk, now, now, *params, Status.WAITING),
@@ -134,11 +135,12 @@ def claim(queue: Queue, *, counter: Counter, profile: AgentProfile, by: Actor) -
                 *history_params,
             ],
         )
-    )
-    if not claimed:
+        row = cursor.fetchone()
+    if row is None:
         return None
-    claimed[0].queue = queue  # already loaded: events and callers need its site and service
-    return claimed[0]
+    ticket = rows.build(Ticket, row)
+    ticket.queue = queue  # already loaded: events and callers need its site and service
+    return ticket
 
 
 @lru_cache(maxsize=32)

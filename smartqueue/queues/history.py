@@ -135,7 +135,7 @@ def snapshot_sql(row: str) -> str:
 
 
 def record_rows(
-    kind: str, *, source: str, by: Actor, before: dict | None = None
+    kind: str, *, source: str, by: Actor, before: dict | None = None, note: str = ""
 ) -> tuple[str, list]:
     """record() for the tickets that a statement's CTE `source` returns: two more CTEs and
     their parameters. `before` holds the values the statement changed (none: a new ticket)."""
@@ -144,7 +144,7 @@ def record_rows(
     sql = f"""
     step AS (
         INSERT INTO queues_ticketevent (ticket_id, kind, at, queue_id, counter_id, actor_id, note)
-        SELECT id, %s, %s, queue_id, counter_id, %s, '' FROM {source}
+        SELECT id, %s, %s, queue_id, counter_id, %s, %s FROM {source}
     ), entry AS (
         INSERT INTO queues_auditlog
             (at, actor_id, actor_label, action, object_type, object_id, ip, user_agent,
@@ -153,6 +153,6 @@ def record_rows(
           FROM {source}
     )"""
     now = clock.now()
-    params = [kind, now, by.user_id]
+    params = [kind, now, by.user_id, note[:300]]
     params += [now, by.user_id, by.label[:254], f"ticket.{kind}", by.ip, by.user_agent[:300]]
     return sql, params + ([Jsonb(before)] if before is not None else [])

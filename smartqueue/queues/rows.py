@@ -23,14 +23,31 @@ def width(model: type[models.Model]) -> int:
     return len(fields(model))
 
 
+@cache
+def converters(model: type[models.Model]) -> tuple[tuple[int, models.Field, tuple], ...]:
+    """(position, field, its converters) for the fields the ORM converts (JSON…): the others
+    are taken as psycopg gives them, as the ORM does."""
+    found = []
+    for i, field in enumerate(fields(model)):
+        if field_converters := tuple(field.get_db_converters(connection)):
+            found.append((i, field, field_converters))
+    return tuple(found)
+
+
+@cache
+def attnames(model: type[models.Model]) -> list[str]:
+    return [field.attname for field in fields(model)]
+
+
 def build(model: type[M], values) -> M:
-    """A model instance from a row slice, converted like the ORM converts (JSON, dates…)."""
-    converted = []
-    for field, value in zip(fields(model), values, strict=True):
-        for converter in field.get_db_converters(connection):
-            value = converter(value, field, connection)
-        converted.append(value)
-    return model.from_db("default", [field.attname for field in fields(model)], converted)
+    """A model instance from a row slice, converted like the ORM converts."""
+    if len(values) != width(model):
+        raise ValueError(f"{model.__name__}: {len(values)} values for {width(model)} fields")
+    converted = list(values)
+    for i, field, field_converters in converters(model):
+        for converter in field_converters:
+            converted[i] = converter(converted[i], field, connection)
+    return model.from_db("default", attnames(model), converted)
 
 
 def split(row, *models_: type[models.Model]) -> list:

@@ -25,6 +25,7 @@ from smartqueue.queues.models import (
 from smartqueue.queues.numbering import business_day, insert_numbered
 from smartqueue.queues.steps import (
     AgentBusy,  # noqa: F401  (callers catch it as services.AgentBusy)
+    end_and_free,
     free_agent,
     held_ticket,
     lock_queue,
@@ -180,8 +181,8 @@ def close_ticket(*, ticket: Ticket, by: Actor) -> Ticket:
         ticket = locked(ticket)
         require_status(ticket, (Status.CALLED, Status.IN_SERVICE), _("de clore"))
         require_holder(ticket, by)
-        end_leg(ticket, Status.CLOSED, Ticket.Outcome.SERVED, by=by, kind=Kind.CLOSED)
-        publish_ticket("ticket.closed", ticket)
+        freed = end_leg(ticket, Status.CLOSED, Ticket.Outcome.SERVED, by=by, kind=Kind.CLOSED)
+        events.publish_all([*freed, ticket_event("ticket.closed", ticket)])
     return ticket
 
 
@@ -190,19 +191,20 @@ def mark_no_show(*, ticket: Ticket, by: Actor) -> Ticket:
         ticket = locked(ticket)
         require_status(ticket, Status.CALLED, _("de déclarer absent"))
         require_holder(ticket, by)
-        end_leg(ticket, Status.NO_SHOW, Ticket.Outcome.NO_SHOW, by=by, kind=Kind.NO_SHOW)
-        publish_ticket("ticket.no_show", ticket)
+        freed = end_leg(ticket, Status.NO_SHOW, Ticket.Outcome.NO_SHOW, by=by, kind=Kind.NO_SHOW)
+        events.publish_all([*freed, ticket_event("ticket.no_show", ticket)])
     return ticket
 
 
-def end_leg(ticket: Ticket, status: str, outcome: str, *, by: Actor, kind: str, note: str = ""):
-    """The agent is done with this ticket: it leaves their hands and they are free again."""
+def end_leg(
+    ticket: Ticket, status: str, outcome: str, *, by: Actor, kind: str, note: str = ""
+) -> list[events.DomainEvent]:
+    """The agent is done with this ticket: it leaves their hands and they are free again.
+    Returns the agent's status event, for the caller to publish with the ticket's."""
     before = snapshot(ticket)
     ticket.status, ticket.outcome, ticket.ended_at = status, outcome, clock.now()
-    ticket.save(update_fields=["status", "outcome", "ended_at"])
-    record(ticket, kind, by=by, before=before, note=note)
-    if by.user is not None:
-        free_agent(by.user)
+    freed = end_and_free(ticket, kind=kind, by=by, before=before, note=note)
+    return [profile_status_event(freed)] if freed is not None else []
 
 
 def transfer_ticket(
@@ -220,7 +222,7 @@ def transfer_ticket(
         if target.status == Queue.Status.CLOSED:
             raise DomainError(_("La file « %(queue)s » est fermée.") % {"queue": target.name})
         note = f"vers {target.name}" + (f" : {reason}" if reason else "")
-        end_leg(
+        freed = end_leg(
             ticket,
             Status.TRANSFERRED,
             Ticket.Outcome.TRANSFERRED,
@@ -230,12 +232,13 @@ def transfer_ticket(
         )
         leg = next_leg(ticket, target, reason=reason, to_back=to_back)
         record(leg, Kind.CREATED, by=by, note=f"transféré depuis {ticket.queue.name}")
-        publish_ticket(
+        moved = ticket_event(
             "ticket.transferred",
             leg,
             from_queue_id=str(ticket.queue_id),
             previous_ticket_id=str(ticket.pk),
         )
+        events.publish_all([*freed, moved])
     return leg
 
 
@@ -269,8 +272,7 @@ def pause_ticket(*, ticket: Ticket, by: Actor, reason: str = "") -> Ticket:
         ticket.pause_reason = reason[:300]
         ticket.save(update_fields=["status", "paused_at", "pause_reason"])
         record(ticket, Kind.PAUSED, by=by, before=before, note=reason)
-        free_agent(by.user)
-        publish_ticket("ticket.paused", ticket)
+        events.publish_all([*free_agent(by.user), ticket_event("ticket.paused", ticket)])
     return ticket
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from smartqueue.errors import DomainError, NotFound
 from smartqueue.queues import clock, events, rows
-from smartqueue.queues.history import Actor
+from smartqueue.queues.history import Actor, record_rows
 from smartqueue.queues.models import (
     AgentProfile,
     Counter,
@@ -223,13 +223,14 @@ def profile_status_event(profile: AgentProfile) -> events.DomainEvent:
     )
 
 
-def free_agent(user) -> None:
-    """A busy agent is available again once their ticket leaves their hands (one statement)."""
+def free_agent(user) -> list[events.DomainEvent]:
+    """A busy agent is available again once their ticket leaves their hands (one statement).
+    Returns their status event (none if they were not busy), to publish with the ticket's:
+    a step's events are recorded together."""
     with connection.cursor() as cursor:
         cursor.execute(FREE_AGENT_SQL, [AgentProfile.Status.AVAILABLE, clock.now(), user.pk])
         row = cursor.fetchone()
-    if row is not None:
-        publish_profile_status(rows.build(AgentProfile, row))
+    return [] if row is None else [profile_status_event(rows.build(AgentProfile, row))]
 
 
 FREE_AGENT_SQL = f"""
@@ -237,6 +238,37 @@ UPDATE queues_agentprofile p SET current_status = %s, status_updated_at = %s
  WHERE p.user_id = %s AND p.current_status = '{AgentProfile.Status.BUSY}'
 RETURNING {rows.columns(AgentProfile, "p")}
 """
+
+
+def end_and_free(
+    ticket: Ticket, *, kind: str, by: Actor, before: dict, note: str
+) -> AgentProfile | None:
+    """One statement: write the ticket's end (status, outcome, ended_at as set on `ticket`),
+    its history and audit, and free the agent who asks if they were busy (their profile as
+    it is now, else None). Closing runs on every customer served."""
+    history, history_params = record_rows(kind, source="ended", by=by, before=before, note=note)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH ended AS (
+                UPDATE queues_ticket SET status = %s, outcome = %s, ended_at = %s
+                 WHERE id = %s
+                RETURNING *
+            ), freed AS (
+                UPDATE queues_agentprofile p SET current_status = %s, status_updated_at = %s
+                 WHERE p.user_id = %s AND p.current_status = %s
+                RETURNING {rows.columns(AgentProfile, "p")}
+            ), {history}
+            SELECT * FROM freed
+            """,
+            [
+                *(ticket.status, ticket.outcome, ticket.ended_at, ticket.pk),
+                *(AgentProfile.Status.AVAILABLE, ticket.ended_at, by.user_id),
+                *(AgentProfile.Status.BUSY, *history_params),
+            ],
+        )
+        row = cursor.fetchone()
+    return rows.build(AgentProfile, row) if row is not None else None
 
 
 def publish_ticket(name: str, ticket: Ticket, **extra) -> None:
