@@ -4,11 +4,11 @@ spawned process imports its target first), it sets Django up, then runs the comm
 import pickle
 
 
-def run(job: bytes, i: int, barrier, results) -> None:
+def run(job: bytes, share: list[int], barrier, results) -> None:
     import django
 
     django.setup()
     from smartqueue.queues.management.commands import benchmark_engine
 
     tenant_id, live, work, kwargs = pickle.loads(job)
-    benchmark_engine.client(tenant_id, live, work, i, kwargs, barrier, results)
+    benchmark_engine.clients(tenant_id, live, work, share, kwargs, barrier, results)

@@ -1,21 +1,25 @@
 """Engine latency under concurrent clients: `manage.py benchmark_engine [--clients 1,10,50]
-[--tickets 1000] [--tenant bench] [--no-live] [--processes]`, best with DEBUG=0 (no query log).
+[--tickets 1000] [--tenant bench] [--no-live] [--workers N | --processes]`, best with DEBUG=0
+(no query log).
 
-In a throwaway organisation, per number of clients (one thread and connection each; with
---processes one process each, as behind several web processes, so no client waits for another's
-Python):
+In a throwaway organisation, per number of clients (one thread and connection each, in this
+process; with --workers N, dealt over N spawned processes, as the Procfile's one web process
+per core shares its requests; with --processes, one process each, so no client waits for
+another's Python):
 create-ticket shares `--tickets` creations on one queue; call-next has as many agents, each at
 their own counter, call next and close until the pre-filled queue is empty. Only the engine
 call is timed (not the close). The live dispatcher renders events in-process unless --no-live."""
 
+import gc
 import multiprocessing
 import pickle
 import statistics
 import threading
 import time
+from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import ProgrammingError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from smartqueue.accounts.models import Membership, Role, User
@@ -30,6 +34,9 @@ from smartqueue.tenants.services import create_tenant
 NAME = "Benchmark engine"
 TICKETS = "queues_ticket, queues_ticketevent, queues_auditlog, queues_queueday"
 SETUP = "queues_agentprofile, queues_counterqueue, queues_counter, queues_queue, queues_service"
+# A client's first operation is not timed: on its new connection PostgreSQL loads its
+# catalogue caches and psycopg has prepared nothing yet; the figures are of the steady state.
+WARM_UP = 1
 COLUMNS = ("operation", "clients", "ops", "ops/s", "p50 ms", "p99 ms", "queries")
 
 
@@ -41,24 +48,30 @@ class Command(BaseCommand):
         parser.add_argument("--tickets", type=int, default=1000)
         parser.add_argument("--tenant", default="bench")
         parser.add_argument("--no-live", action="store_true", help="no page rendering")
+        parser.add_argument("--workers", type=int, default=0, help="clients over N processes")
         parser.add_argument("--processes", action="store_true", help="a process per client")
 
-    def handle(self, *args, clients, tickets, tenant, no_live, processes, **options):
+    def handle(self, *args, clients, tickets, tenant, no_live, workers, processes, **options):
         counts = [int(n) for n in clients.split(",")]
+        live = dispatcher.submit in events._subscribers
         if no_live:
             events.unsubscribe(dispatcher.submit)
         tenant = bench_tenant(tenant)
         connection.set_tenant(tenant)
         try:
             queue, agents = prepare(tenant, max(counts))
+            gc.freeze()  # as a web process does once started (asgi.py)
             self.line(*COLUMNS)
-            run = in_processes if processes else in_threads
             for n in counts:
+                run = layout(n, n if processes else workers)
                 self.line("create-ticket", n, *bench_create(tenant, queue, n, tickets, run))
                 self.line("call-next", n, *bench_call(tenant, queue, agents[:n], tickets, run))
         finally:
             clean_tickets()
             connection.set_schema_to_public()
+            gc.unfreeze()  # the caller's process (a test run) goes on as it was
+            if live:
+                events.subscribe(dispatcher.submit)
 
     def line(self, operation, clients, *figures) -> None:
         cells = [f"{x:.1f}" if isinstance(x, float) else str(x) for x in (clients, *figures)]
@@ -99,6 +112,7 @@ def clean_tickets() -> None:
 
 def bench_create(tenant, queue: Queue, clients: int, tickets: int, run):
     clean_tickets()
+    settle()
     timings = run(tenant, create_tickets, clients, queue=queue, each=tickets // clients)
     return *figures(timings), queries(services.create_ticket, queue=queue)
 
@@ -109,23 +123,36 @@ def bench_call(tenant, queue: Queue, agents: list[Actor], tickets: int, run):
         for _ in range(tickets):
             services.create_ticket(queue=queue)
     dispatcher.flush(timeout=300)
+    settle()
     timings = run(tenant, serve, len(agents), agents=agents)
     services.create_ticket(queue=queue)
     return *figures(timings), queries(services.call_next, by=agents[0])
 
 
+def settle() -> None:
+    """A round starts with the previous writes on disk: a checkpoint (superuser or
+    pg_checkpoint) flushes them now rather than in the middle of the round's commits."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("CHECKPOINT")
+    except ProgrammingError:
+        pass  # not allowed: the round may then pay for the setup's writes
+
+
 def create_tickets(i: int, *, queue: Queue, each: int) -> list[float]:
-    return [timed(services.create_ticket, queue=queue)[1] for _ in range(each)]
+    timings = [timed(services.create_ticket, queue=queue)[1] for _ in range(each + WARM_UP)]
+    return timings[WARM_UP:]
 
 
 def serve(i: int, *, agents: list[Actor]) -> list[float]:
-    """Agent i calls and closes until the queue is empty; only the calls are timed."""
+    """Agent i calls and closes until the queue is empty; only the calls are timed (but the
+    first)."""
     timings: list[float] = []
     while True:
         try:
             ticket, seconds = timed(services.call_next, by=agents[i])
         except NotFound:
-            return timings
+            return timings[WARM_UP:]
         timings.append(seconds)
         services.close_ticket(ticket=ticket, by=agents[i])
 
@@ -147,6 +174,13 @@ def queries(operation, **kwargs) -> int:
     with CaptureQueriesContext(connection) as captured:
         operation(**kwargs)
     return len(captured.captured_queries)
+
+
+def layout(clients: int, workers: int):
+    """How `clients` run: threads of this process, or threads of `workers` processes."""
+    if workers <= 0:
+        return in_threads
+    return partial(in_processes, workers=min(workers, clients))
 
 
 def in_threads(tenant, work, count: int, **kwargs) -> tuple[list[float], float]:
@@ -174,9 +208,10 @@ def in_threads(tenant, work, count: int, **kwargs) -> tuple[list[float], float]:
     return [t for timings in results for t in timings], time.perf_counter() - start
 
 
-def in_processes(tenant, work, count: int, **kwargs) -> tuple[list[float], float]:
-    """work(i) in `count` fresh processes (spawned: nothing shared with this one), released
-    together once all are connected: all their timings, and the wall time as in_threads."""
+def in_processes(tenant, work, count: int, *, workers: int, **kwargs):
+    """work(i) for `count` clients dealt over `workers` fresh processes (spawned: nothing shared
+    with this one), a thread and connection per client, released together once all are
+    connected: all their timings, and the wall time as in_threads."""
     from smartqueue.queues import bench_client
 
     context = multiprocessing.get_context("spawn")
@@ -184,30 +219,42 @@ def in_processes(tenant, work, count: int, **kwargs) -> tuple[list[float], float
     results = context.Queue()
     live = dispatcher.submit in events._subscribers  # off with --no-live: off there too
     job = pickle.dumps((tenant.pk, live, work, kwargs))
-    clients = [
-        context.Process(target=bench_client.run, args=(job, i, barrier, results))
-        for i in range(count)
+    processes = [
+        context.Process(target=bench_client.run, args=(job, share, barrier, results))
+        for share in (list(range(count))[w::workers] for w in range(workers))
     ]
-    for process in clients:
+    for process in processes:
         process.start()
     barrier.wait()
     start = time.perf_counter()
-    timings = [t for _ in clients for t in results.get(timeout=600)]
+    timings = [t for _ in range(count) for t in results.get(timeout=600)]
     wall = time.perf_counter() - start
-    for process in clients:
+    for process in processes:
         process.join()
     return timings, wall
 
 
-def client(tenant_id, live, work, i, kwargs, barrier, results):
-    """One client process (bench_client.run): its own connection, the same live pages."""
+def clients(tenant_id, live, work, share, kwargs, barrier, results):
+    """One client process (bench_client.run): a thread and connection per client of its
+    `share`, the same live pages."""
     if not live:
         events.unsubscribe(dispatcher.submit)
-    connection.set_tenant(Tenant.objects.get(pk=tenant_id))
-    connection.ensure_connection()
-    barrier.wait()
-    try:
-        results.put(work(i, **kwargs))
-    finally:
-        dispatcher.flush(timeout=300)
-        connection.close()
+    tenant = Tenant.objects.get(pk=tenant_id)
+    gc.freeze()  # as a web process does once started (asgi.py)
+
+    def client(i):
+        connection.set_tenant(tenant)
+        connection.ensure_connection()
+        barrier.wait()
+        try:
+            results.put(work(i, **kwargs))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in share]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    dispatcher.flush(timeout=300)
+    connection.close()
