@@ -18,12 +18,11 @@ from smartqueue.queues.models import (
     CounterQueue,
     Queue,
     Service,
-    Site,
     Ticket,
     TicketEvent,
 )
 from smartqueue.queues.ordering import Head, preference, waiting_in_order
-from smartqueue.queues.steps import QUEUE_COLUMNS, QUEUE_JOINS, Status, queue_from
+from smartqueue.queues.steps import Status
 
 Kind = TicketEvent.Kind
 
@@ -32,9 +31,9 @@ PROBE_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # and this for the moment of the 
 TICKET_COLUMNS = rows.columns(Ticket, "claimed")  # read as a plain row: no queryset to build
 
 
-def queues_to_call(counter: Counter, queue: Queue | None) -> list[Queue]:
-    """The counter's open queues (service and site loaded, `passed_over` set), in one read."""
-    served = served_queues(counter)
+def queues_to_call(counter: Counter, served: list[Queue], queue: Queue | None) -> list[Queue]:
+    """The counter's open queues (`served`, read with the locked profile), or only `queue` if
+    the agent chose it."""
     if queue is None:
         return served
     for candidate in served:
@@ -44,31 +43,6 @@ def queues_to_call(counter: Counter, queue: Queue | None) -> list[Queue]:
         _("Le guichet « %(counter)s » ne sert pas la file « %(queue)s ».")
         % {"counter": counter.name, "queue": queue.name}
     )
-
-
-SERVED_SQL = f"""
-SELECT {QUEUE_COLUMNS}, cq.passed_over
-  FROM queues_counterqueue cq
-  JOIN queues_queue q ON q.id = cq.queue_id
-  {QUEUE_JOINS}
- WHERE cq.counter_id = %s AND q.status <> %s
- ORDER BY w.name, q.name
-"""
-
-
-def served_queues(counter: Counter) -> list[Queue]:
-    with connection.cursor() as cursor:
-        cursor.execute(SERVED_SQL, [counter.pk, Queue.Status.CLOSED])
-        found = cursor.fetchall()
-    queues = []
-    for row in found:
-        queue_values, site_values, service_values, (passed_over,) = rows.split(
-            row, Queue, Site, Service
-        )
-        queue = queue_from(queue_values, site_values, service_values)
-        queue.passed_over = passed_over  # type: ignore[attr-defined]
-        queues.append(queue)
-    return queues
 
 
 def claim_first(

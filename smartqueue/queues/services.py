@@ -112,9 +112,9 @@ def refuse_second_waiting_ticket(queue: Queue, phone: str) -> None:
 def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:
     """Claim the next waiting ticket for the agent, from `queue` or across the counter's."""
     with one_ticket_per_agent(by.user), transaction.atomic():
-        profile = require_free(locked_profile(by.user))
+        profile = require_free(locked_profile(by.user, served=True))
         counter = require_counter(profile)
-        queues = queues_to_call(counter, queue)
+        queues = queues_to_call(counter, profile.served, queue)  # type: ignore[attr-defined]
         was = profile.current_status
         ticket = claim_first(counter, queues, profile=profile, by=by)  # also marks them busy
         if ticket is None:

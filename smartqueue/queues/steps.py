@@ -115,34 +115,59 @@ def require_holder(ticket: Ticket, by: Actor) -> None:
         )
 
 
-def locked_profile(user) -> AgentProfile:
+def locked_profile(user, *, served: bool = False) -> AgentProfile:
     """The agent's row, locked, with their counter and the ticket they hold (`held_id`,
-    `held_number`), all in one statement: this runs on every call."""
+    `held_number`), all in one statement: this runs on every call. With `served`, the same
+    statement also reads the counter's open queues (`served`, see served_queues)."""
     if user is None:
         raise DomainError(_("Seul un agent connecté peut faire cela."))
-    profile = read_locked_profile(user.pk)
+    profile = read_locked_profile(user.pk, served=served)
     if profile is None:
         try:
             with transaction.atomic():
                 AgentProfile.objects.create(user_id=user.pk)
         except IntegrityError:  # created by a concurrent first call: it exists now
             pass
-        profile = read_locked_profile(user.pk)
+        profile = read_locked_profile(user.pk, served=served)
     assert profile is not None
     return profile
 
 
-def read_locked_profile(user_id) -> AgentProfile | None:
+def read_locked_profile(user_id, *, served: bool) -> AgentProfile | None:
+    sql, params = LOCKED_PROFILE_SQL, [*Ticket.ACTIVE, user_id]
+    if served:
+        sql, params = LOCKED_DESK_SQL, [*params, Queue.Status.CLOSED]
     with connection.cursor() as cursor:
-        cursor.execute(LOCKED_PROFILE_SQL, [*Ticket.ACTIVE, user_id])
-        row = cursor.fetchone()
-    if row is None:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    if not found:
         return None
-    profile_values, counter_values, (held_id, held_number) = rows.split(row, AgentProfile, Counter)
+    profile_values, counter_values, (held_id, held_number, *__) = rows.split(
+        found[0], AgentProfile, Counter
+    )
     profile = rows.build(AgentProfile, profile_values)
     profile.counter = rows.build(Counter, counter_values) if counter_values[0] else None
     profile.held_id, profile.held_number = held_id, held_number  # type: ignore[attr-defined]
+    if served:
+        profile.served = served_queues(found)  # type: ignore[attr-defined]
     return profile
+
+
+def served_queues(found: list[tuple]) -> list[Queue]:
+    """The open queues of the desk's rows (none: a row of NULLs), site and service loaded,
+    each with `passed_over` (how many calls of the counter went elsewhere meanwhile)."""
+    queues = []
+    for row in found:
+        __, __, queue_part = rows.split(row, AgentProfile, Counter)
+        queue_values, site_values, service_values, (passed_over,) = rows.split(
+            queue_part[2:], Queue, Site, Service
+        )
+        if queue_values[0] is None:
+            continue
+        queue = queue_from(queue_values, site_values, service_values)
+        queue.passed_over = passed_over  # type: ignore[attr-defined]
+        queues.append(queue)
+    return queues
 
 
 ACTIVE_PLACES = ", ".join(["%s"] * len(Ticket.ACTIVE))
@@ -156,6 +181,16 @@ SELECT {rows.columns(AgentProfile, "p")}, {rows.columns(Counter, "c")}, held.id,
   ) held ON true
  WHERE p.user_id = %s
    FOR UPDATE OF p
+"""
+# The same and a row per open queue of the counter, by site and name (one row of NULLs if none).
+LOCKED_DESK_SQL = f"""
+WITH desk AS ({LOCKED_PROFILE_SQL})
+SELECT desk.*, {QUEUE_COLUMNS}, cq.passed_over
+  FROM desk
+  LEFT JOIN (queues_counterqueue cq
+             JOIN queues_queue q ON q.id = cq.queue_id AND q.status <> %s
+             {QUEUE_JOINS}) ON cq.counter_id = desk.counter_id
+ ORDER BY w.name, q.name
 """
 
 
