@@ -49,11 +49,19 @@ def free_port() -> int:
 
 
 class Processes:
-    """`count` daphne processes (and one Huey worker unless told not to), started together and
-    stopped together."""
+    """`count` daphne processes serving `app` (and one Huey worker unless told not to), started
+    together and stopped together."""
 
-    def __init__(self, count: int, log_dir: Path, worker: bool = True) -> None:
+    def __init__(
+        self,
+        count: int,
+        log_dir: Path,
+        worker: bool = True,
+        app: str = "smartqueue.asgi:application",
+        health: str = "/api/v1/health/",
+    ) -> None:
         self.count, self.log_dir, self.worker = count, log_dir, worker
+        self.app, self.health = app, health
         self.servers: list[tuple[str, subprocess.Popen]] = []
         self.consumer: subprocess.Popen | None = None
 
@@ -67,13 +75,13 @@ class Processes:
             for n in range(self.count):
                 port = free_port()
                 command = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port)]
-                process = self.spawn([*command, "smartqueue.asgi:application"], env, f"web-{n}")
+                process = self.spawn([*command, self.app], env, f"web-{n}")
                 self.servers.append((f"http://127.0.0.1:{port}", process))
             if self.worker:
                 command = [sys.executable, "manage.py", "run_huey", "--no-periodic"]
                 self.consumer = self.spawn(command, env, "worker")
             for url, process in self.servers:
-                wait_until_healthy(url, process)
+                wait_until_healthy(url, process, path=self.health)
         except BaseException:
             self.__exit__()
             raise
@@ -114,13 +122,15 @@ def cpu_seconds(process: subprocess.Popen | None) -> float:
     return times.user + times.system
 
 
-def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def wait_until_healthy(
+    url: str, process: subprocess.Popen, timeout: float = 60, path: str = "/api/v1/health/"
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"daphne exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(url + "/api/v1/health/", timeout=2) as response:
+            with urllib.request.urlopen(url + path, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
