@@ -61,3 +61,20 @@ def test_a_choice_made_as_the_form_is_redrawn_is_not_lost(browser, live_server_u
     phone.evaluate(CHOOSE_RIGHT_AFTER_REDRAW, branch.advice.service.name)
     phone.get_by_label("Agence").select_option(label=branch.site.name)
     expect(phone.get_by_label("Votre nom")).to_be_visible()
+
+
+def test_a_choice_made_before_the_scripts_have_loaded_is_not_lost(browser, live_server_url, branch):
+    """On a slow phone the page shows before htmx has loaded: an agency chosen then was never
+    sent, and the service list stayed disabled. Here htmx's script is held back until the
+    agency is chosen."""
+    open_all_day(branch.site)
+    phone = browser.new_context(viewport=PHONE).new_page()
+    held = []
+    phone.route("**/vendor/htmx-*.js", lambda route: held.append(route))
+    phone.goto(f"{live_server_url}/t/alpha/book/", wait_until="commit")
+    phone.get_by_label("Agence").select_option(label=branch.site.name)
+    expect(phone.get_by_label("Service")).to_be_disabled()  # nothing has answered yet
+    assert len(held) == 1
+    held[0].continue_()
+    phone.get_by_label("Service").select_option(label=branch.advice.service.name)
+    expect(phone.get_by_test_id("slots").locator("label").first).to_be_visible()
