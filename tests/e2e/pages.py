@@ -1,5 +1,7 @@
 """Opening pages in their own browser contexts, signed in or not, and waiting for their socket."""
 
+import time
+
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
@@ -56,3 +58,13 @@ def open_all_day(site) -> None:
         OpeningHours.objects.create(
             site=site, weekday=weekday, opens_at=time(0), closes_at=time(23, 59)
         )
+
+
+def wait_until(page: Page, expression: str, *, timeout: float = 1.0) -> None:
+    """Poll `expression` in the page until it is true. Not wait_for_function: after a first
+    false answer it re-evaluates the text with eval(), which the pages' CSP refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(20)

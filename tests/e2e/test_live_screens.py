@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from smartqueue.queues import services
 from smartqueue.queues.history import Actor
-from tests.e2e.pages import PHONE, counter_url, display_url, open_page
+from tests.e2e.pages import PHONE, counter_url, display_url, open_page, wait_until
 
 pytestmark = pytest.mark.e2e
 SCRIPT = "<script>window.pwned=1</script>"
@@ -40,7 +40,7 @@ def test_a_kiosk_ticket_called_at_a_counter_reaches_display_and_phone_within_a_s
     now_calling = display.get_by_test_id("now-calling")
     expect(now_calling).to_contain_text("R001", timeout=1000)
     expect(now_calling).to_contain_text("Guichet 1")
-    display.wait_for_function("window.smartqueueAnnouncements.queued.length === 1", timeout=1000)
+    wait_until(display, "window.smartqueueAnnouncements.queued.length === 1")
     expect(phone.get_by_test_id("ticket-state")).to_contain_text("Guichet 1", timeout=1000)
     expect(display.get_by_test_id(f"display-waiting-{letter}")).to_have_text("0")
     for name, page in (("display", display), ("agent", agent), ("phone", phone)):
@@ -69,9 +69,7 @@ def test_two_agents_calling_at_once_get_different_tickets_and_both_displays_show
         board = display.locator("#display-board")
         for number in numbers:
             expect(board).to_contain_text(number, timeout=1000)
-        display.wait_for_function(
-            "window.smartqueueAnnouncements.queued.length === 2", timeout=1000
-        )
+        wait_until(display, "window.smartqueueAnnouncements.queued.length === 2")
     displays[0].screenshot(path=shots / "display.png")
 
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from smartqueue.queues import services
 from tests.e2e.conftest import RESULTS, ROOT, server_env
-from tests.e2e.pages import display_url, open_page
+from tests.e2e.pages import display_url, open_page, wait_until
 from tests.servers import Server
 
 pytestmark = pytest.mark.e2e
@@ -39,4 +39,4 @@ def test_a_call_on_one_process_reaches_a_display_on_the_other(browser, two_serve
     agent = open_page(browser, f"{first.url}/t/alpha/counter/", user=branch.agents[0].user)
     agent.get_by_role("button", name="Appeler le suivant").click()
     expect(display.get_by_test_id("now-calling")).to_contain_text("R001", timeout=1000)
-    display.wait_for_function("window.smartqueueAnnouncements.queued.length === 1", timeout=1000)
+    wait_until(display, "window.smartqueueAnnouncements.queued.length === 1")
