@@ -47,8 +47,12 @@
     const match = /id="live-seq" data-seq="(\d+)"/.exec(event.detail.message);
     if (!match) return;
     const seq = Number(match[1]);
-    if (lastSeq !== null && seq !== lastSeq + 1) gap = true;
-    lastSeq = seq;
+    // Only a skipped number is a gap. A number the page has already reached comes from a
+    // response rendered after the dispatcher took it but before its message arrived (the
+    // counter's own call): applied as is (a display needs its announcement), no re-sync,
+    // which would redraw the desk and drop the call's notice.
+    if (lastSeq !== null && seq > lastSeq + 1) gap = true;
+    if (lastSeq === null || seq > lastSeq) lastSeq = seq;
   });
   body.addEventListener("htmx:wsAfterMessage", function () {
     if (gap) {

@@ -120,3 +120,26 @@ def test_customer_names_with_markup_are_shown_as_text_on_load_and_live(
     expect(waiting.get_by_text(SCRIPT + "<b>2</b>")).to_be_visible()
     for page in (agent, display, phone):
         assert page.evaluate("window.pwned") is None
+
+
+# A response rendered at the next sequence number, settled before that number's message.
+RESPONSE_AHEAD = """() => {
+  window.resyncs = 0;
+  document.body.addEventListener("live:resync", () => window.resyncs++);
+  const seq = document.getElementById("live-seq");
+  seq.dataset.seq = String(Number(seq.dataset.seq) + 1);
+  document.body.dispatchEvent(new CustomEvent("htmx:afterSettle", {bubbles: true}));
+}"""
+
+
+def test_a_message_the_page_is_already_past_is_applied_without_a_resync(
+    browser, live_server_url, branch
+):
+    """The counter's own call: its response can read the sequence number the dispatcher has
+    just taken, before that number's message arrives. That message is no gap: a re-sync would
+    redraw the desk and drop the call's notice."""
+    agent = open_page(browser, counter_url(live_server_url), user=branch.agents[0].user)
+    agent.evaluate(RESPONSE_AHEAD)
+    ticket = services.create_ticket(queue=branch.withdrawals)  # its message takes that number
+    expect(agent.locator(f"#waiting-{branch.withdrawals.pk}")).to_contain_text(ticket.number)
+    assert agent.evaluate("window.resyncs") == 0
