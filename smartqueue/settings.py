@@ -102,7 +102,7 @@ DATABASES = {
 }
 # The server binds the parameters and psycopg prepares a statement that a connection has run 5
 # times (call next's, on every click): PostgreSQL plans it once, not on every call
-# (benchmark_engine: call next alone 5.8 → 4.4 ms). Prepared statements want a session-mode
+# (benchmark_engine: call next alone 5.8 → 4.2 ms). Prepared statements want a session-mode
 # pooler (docs/deployment.md). Django disables them unless prepare_threshold is given.
 DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -289,17 +289,13 @@ def end_and_free(
                 UPDATE queues_ticket SET status = %s, outcome = %s, ended_at = %s
                  WHERE id = %s
                 RETURNING *
-            ), freed AS (
-                UPDATE queues_agentprofile p SET current_status = %s, status_updated_at = %s
-                 WHERE p.user_id = %s AND p.current_status = %s
-                RETURNING {rows.columns(AgentProfile, "p")}
-            ), {history}
+            ), freed AS ({FREE_AGENT_SQL}), {history}
             SELECT * FROM freed
             """,
             [
                 *(ticket.status, ticket.outcome, ticket.ended_at, ticket.pk),
                 *(AgentProfile.Status.AVAILABLE, ticket.ended_at, by.user_id),
-                *(AgentProfile.Status.BUSY, *history_params),
+                *history_params,
             ],
         )
         row = cursor.fetchone()
