@@ -2,30 +2,42 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Tests keep their embedded servers apart from a `make run` of the same clone.
+TEST_DATA_DIR ?= $(CURDIR)/.data/test
+PIP_INSTALL = $(PY) -m pip install --progress-bar on --disable-pip-version-check
 
-.PHONY: run test install tools lint typecheck messages benchmark clean
+.PHONY: run stop test install install-dev tools lint typecheck messages benchmark clean
 
-$(INSTALLED): pyproject.toml
+# Serving needs only the runtime dependencies; `make test` adds the dev extras.
+$(VENV)/.installed-run: pyproject.toml
+	@echo "Installing SmartQueue's dependencies into $(VENV) (about a minute the first time)…"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $(INSTALLED)
+	$(PIP_INSTALL) --upgrade pip
+	$(PIP_INSTALL) -e .
+	touch $@
 
-install: $(INSTALLED)
+$(VENV)/.installed-dev: $(VENV)/.installed-run
+	@echo "Installing the test and lint tools (pytest, Playwright, mypy, ruff…)…"
+	$(PIP_INSTALL) -e '.[dev]'
+	touch $@
 
-# Without REDIS_URL, periodic jobs (no-shows, end of day, notification sweeps) run beside daphne.
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed-dev
+
+# One supervisor: embedded PostgreSQL and Redis (unless DATABASE_URL / REDIS_URL are set), the
+# demo, then the Procfile's web and worker. Ctrl-C stops all of it; so does `make stop`.
 run: install
-	$(PY) manage.py setup_local --url http://$(HOST):$(PORT)
-	@if [ -z "$$REDIS_URL" ]; then $(PY) manage.py run_periodic & fi; \
-	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) smartqueue.asgi:application
+	HOST=$(HOST) PORT=$(PORT) $(PY) -m smartqueue.supervisor
+
+stop:
+	@$(PY) -m smartqueue.supervisor --stop
 
 # Debian's Chromium when present (installed with apt when root), else Playwright's own browser;
 # GNU gettext for the translation checks (skipped without it).
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -q
-tools: install
+tools: install-dev
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		$(APT_INSTALL) chromium || (apt-get update -q && $(APT_INSTALL) chromium); \
@@ -35,21 +47,21 @@ tools: install
 		$(APT_INSTALL) gettext || (apt-get update -q && $(APT_INSTALL) gettext); fi
 
 # After changing user-visible text: extract, translate in locale/*/django.po, compile.
-messages: install
+messages: install-dev
 	$(PY) manage.py makemessages -l en -l wo --no-obsolete --ignore ".venv/*" --ignore "tests/*"
 	$(PY) manage.py compilemessages --ignore ".venv/*"
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-typecheck: install
+typecheck: install-dev
 	$(VENV)/bin/mypy smartqueue
 
 test: lint typecheck tools
-	$(VENV)/bin/pytest
+	SMARTQUEUE_DATA_DIR=$${SMARTQUEUE_DATA_DIR:-$(TEST_DATA_DIR)} $(VENV)/bin/pytest
 
-benchmark: install
+benchmark: install-dev
 	$(PY) manage.py benchmark_engine
 
 clean:

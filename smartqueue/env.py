@@ -1,9 +1,6 @@
 """Environment helpers: every setting that changes between machines is read here."""
 
-import logging
 import os
-import warnings
-from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 
@@ -37,15 +34,3 @@ def database_from_url(url: str) -> dict:
         "PORT": str(parts.port or ""),
         "OPTIONS": query,
     }
-
-
-def embedded_database_url(data_dir: Path) -> str:
-    """Start (or join) the embedded PostgreSQL that pgserver ships; it stops with its last user."""
-    # pgserver narrates every pg_ctl call at INFO; only its problems are worth a line.
-    logging.getLogger("pgserver").setLevel(logging.WARNING)
-    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR", module="platformdirs")
-    import pgserver
-
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(data_dir, cleanup_mode="stop")
-    return server.get_uri()

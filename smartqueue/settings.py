@@ -4,16 +4,12 @@ from pathlib import Path
 
 from django.conf.locale import LANG_INFO
 
-from smartqueue.env import (
-    database_from_url,
-    embedded_database_url,
-    env_bool,
-    env_list,
-    env_str,
-)
+from smartqueue import embedded
+from smartqueue.env import database_from_url, env_bool, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(env_str("SMARTQUEUE_DATA_DIR", str(BASE_DIR / ".data")))
+# The embedded servers' folder (smartqueue/embedded.py), used when no URL is given.
+DATA_DIR = embedded.data_dir_from_environment(BASE_DIR)
 
 DEBUG = env_bool("DEBUG", True)
 # The default key is for local use only: production sets SECRET_KEY.
@@ -91,8 +87,9 @@ TEMPLATES = [
     }
 ]
 
-# --- Database: DATABASE_URL, or the embedded PostgreSQL under DATA_DIR/pg.
-DATABASE_URL = env_str("DATABASE_URL") or embedded_database_url(DATA_DIR / "pg")
+# --- Database: DATABASE_URL, or the embedded PostgreSQL under DATA_DIR/pg (started by the entry
+# points, not here).
+DATABASE_URL = env_str("DATABASE_URL") or embedded.postgres(DATA_DIR).url
 DATABASES = {
     "default": {
         "ENGINE": "django_tenants.postgresql_backend",
@@ -107,44 +104,34 @@ DATABASES = {
 DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: channel layer, Huey and cache when REDIS_URL is set; in-process otherwise.
-REDIS_URL = env_str("REDIS_URL")
+# --- Redis, always: REDIS_URL, or the embedded Redis under DATA_DIR/redis. One path for every
+# machine: channel layer, Huey with its consumer, cache.
+REDIS_URL = env_str("REDIS_URL") or embedded.redis(DATA_DIR).url
 # Every cache key starts with the current schema: tenants never share a counter.
 TENANT_CACHE_KEY = "django_tenants.cache.make_key"
-if REDIS_URL:
-    # The pub/sub layer survives a Redis restart; pages re-sync over HTTP for what was lost.
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
+# The pub/sub layer survives a Redis restart; pages re-sync over HTTP for what was lost.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL]},
     }
-    HUEY = {
-        "huey_class": "huey.RedisHuey",
-        "name": "smartqueue",
-        "url": REDIS_URL,
-        "immediate": env_bool("HUEY_IMMEDIATE", False),
-        "results": False,  # nothing reads them: the database holds what tasks did
+}
+HUEY = {
+    "huey_class": "huey.RedisHuey",
+    "name": "smartqueue",
+    "url": REDIS_URL,
+    "immediate": env_bool("HUEY_IMMEDIATE", False),
+    "results": False,  # nothing reads them: the database holds what tasks did
+}
+CACHES = {
+    "default": {
+        "BACKEND": "smartqueue.cache.ForgivingRedisCache",
+        "LOCATION": REDIS_URL,
+        # Fail fast when Redis is away rather than hold the request.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "KEY_FUNCTION": TENANT_CACHE_KEY,
     }
-    CACHES = {
-        "default": {
-            "BACKEND": "smartqueue.cache.ForgivingRedisCache",
-            "LOCATION": REDIS_URL,
-            # Fail fast when Redis is away rather than hold the request.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-            "KEY_FUNCTION": TENANT_CACHE_KEY,
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "KEY_FUNCTION": TENANT_CACHE_KEY,
-        }
-    }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    # Without Redis there is no worker: jobs run in-process as they are enqueued.
-    HUEY = {"huey_class": "huey.MemoryHuey", "name": "smartqueue", "immediate": True}
+}
 
 # --- Accounts: email login through allauth; organisations are created, never signed up to.
 AUTH_USER_MODEL = "accounts.User"

@@ -5,16 +5,72 @@ database for the test and wipes the tenant tables afterwards. `transactional_db`
 its flush would empty the public tables, tenants included.
 """
 
+import contextlib
+import os
 from types import SimpleNamespace
 
+import psutil
 import pytest
+from django.conf import settings
 from django.db import connection
 
+from smartqueue import embedded
 from smartqueue.queues import events
 from smartqueue.tenants.services import create_tenant
 from tests.factories import make_agent, make_counter, make_queue, wipe_tenant_data
 
 PASSWORD = "Secret-pass-2026"
+_servers = contextlib.ExitStack()
+
+
+def pytest_configure(config):
+    """The embedded PostgreSQL and Redis when DATABASE_URL / REDIS_URL are unset (a newcomer's
+    machine): started before anything connects, and the subprocesses of tests find them too."""
+    os.environ["SMARTQUEUE_DATA_DIR"] = str(settings.DATA_DIR)
+    config.embedded_started = _servers.enter_context(embedded.services(settings.DATA_DIR))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    """After every fixture's teardown: stop what this run started, then fail the run if any
+    process a test started outlived it (a server, a worker, an embedded database)."""
+    _servers.close()
+    strays = leftovers(session.config)
+    if strays:
+        print("\nProcesses left behind by the tests:")
+        for process in strays:
+            print(f"  {process.pid} {' '.join(process.cmdline())}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def leftovers(config) -> list[psutil.Process]:
+    """Children of this process still running, and servers on this run's temporary folders."""
+    mine = [p for p in psutil.Process().children(recursive=True) if alive(p) and not helper(p)]
+    folders = [str(config._tmp_path_factory.getbasetemp())]  # pytest's tmp_path root
+    folders += [str(server.folder) for server in config.embedded_started]
+    orphans = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        command = " ".join(process.info["cmdline"] or [])
+        if process.info["name"] in {"postgres", "redis-server"} and any(
+            folder in command for folder in folders
+        ):
+            orphans.append(process)
+    return mine + [p for p in orphans if alive(p) and p not in mine]
+
+
+def helper(process: psutil.Process) -> bool:
+    """multiprocessing's resource tracker lives as long as this process, and ends with it."""
+    try:
+        return "multiprocessing.resource_tracker" in " ".join(process.cmdline())
+    except psutil.NoSuchProcess:
+        return True
+
+
+def alive(process: psutil.Process) -> bool:
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def pytest_collection_modifyitems(items):

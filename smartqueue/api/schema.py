@@ -199,6 +199,9 @@ def resource_schemas() -> dict[str, Schema]:
                 "database": string(description='"ok" or "error: <exception class>".'),
                 "channel_layer": string(description='"ok" or "error: <reason>".'),
                 "channel_layer_backend": nullable(string()),
+                "huey_consumers": integer(
+                    minimum=0, description="Huey consumers that announced themselves lately."
+                ),
             }
         ),
         "Site": obj(

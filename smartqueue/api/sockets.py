@@ -6,7 +6,6 @@ with the read scope only. Engine events are turned into the documented JSON in t
 (cheap) and sent from one background thread, in order, so the agent's click never waits for
 Redis (smartqueue.background)."""
 
-import asyncio
 import json
 from urllib.parse import parse_qs
 
@@ -45,7 +44,6 @@ class ApiSocketConsumer(WatchedSocket, AsyncWebsocketConsumer):
     kind = ""  # "queue" or "agent": see TARGETS
 
     async def connect(self):
-        dispatcher.remember_loop(asyncio.get_running_loop())  # in-memory layer: our loop
         kwargs = self.scope["url_route"]["kwargs"]
         group, refusal = await database_sync_to_async(group_for)(
             self.kind, kwargs["tenant_slug"], kwargs[f"{self.kind}_id"], self.scope

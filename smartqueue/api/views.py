@@ -11,6 +11,7 @@ from smartqueue.api.forms import TenantForm
 from smartqueue.api.http import NO_PERMISSION, ApiError, api_view, get_or_404, valid_form
 from smartqueue.api.pagination import paginate
 from smartqueue.api.shapes import tenant_json
+from smartqueue.jobs import presence
 from smartqueue.tenants.models import Tenant
 from smartqueue.tenants.services import TenantError, create_tenant
 
@@ -35,6 +36,8 @@ def health(request, data):
         "status": "ok" if healthy else "error",
         **checks,
         "channel_layer_backend": type(layer).__name__ if layer else None,
+        # Reported, not required: a web process serves without a consumer beside it.
+        "huey_consumers": presence.consumers_alive(),
     }
     return JsonResponse(body, status=200 if healthy else 503)
 

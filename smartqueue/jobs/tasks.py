@@ -20,6 +20,7 @@ from datetime import timedelta
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from smartqueue.jobs import presence  # noqa: F401 (a consumer announces itself)
 from smartqueue.jobs.tenants import fan_out, tenant_schema
 from smartqueue.queues import appointments, automatic, clock
 from smartqueue.queues.models import Site

@@ -3,8 +3,6 @@
 Channels has no tenant middleware: the tenant comes from the path and every database read
 happens in a sync helper that enters the tenant's schema itself (django-tenants#1168)."""
 
-import asyncio
-
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
@@ -14,7 +12,6 @@ from smartqueue.accounts.roles import membership_for
 from smartqueue.devices.models import Display, Kiosk, with_secret
 from smartqueue.ids import as_uuid
 from smartqueue.languages import chosen_language
-from smartqueue.live.dispatcher import dispatcher
 from smartqueue.live.groups import counter_group, display_group, kiosk_group, queue_tick_group
 from smartqueue.live.watchdog import WatchedSocket, leave_group, watchdog
 from smartqueue.queues.models import Site, Ticket
@@ -26,7 +23,6 @@ NOT_FOUND, FORBIDDEN = 4404, 4403
 
 class LivePageConsumer(WatchedSocket, AsyncWebsocketConsumer):
     async def connect(self):
-        dispatcher.remember_loop(asyncio.get_running_loop())
         kwargs = self.scope["url_route"]["kwargs"]
         group, refusal = await database_sync_to_async(group_for)(
             kwargs["tenant_slug"],

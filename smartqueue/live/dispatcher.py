@@ -2,8 +2,7 @@
 rendering, and a burst of events for one site is rendered once.
 
 One thread per process takes events in order, renders each site's fragments once per batch and
-group_sends them. With the in-memory layer the pages live in this process, on daphne's loop
-(remembered by the consumers); with Redis any loop reaches them."""
+group_sends them through the Redis channel layer, from an event loop of its own."""
 
 import asyncio
 import logging
@@ -11,8 +10,9 @@ import queue
 import threading
 import time
 
-from channels.layers import InMemoryChannelLayer, get_channel_layer
+from channels.layers import get_channel_layer
 from django.db import connection
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from smartqueue.queues.events import DomainEvent
 
@@ -26,16 +26,12 @@ class Dispatcher:
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
         self._own_loops = threading.local()  # a loop runs in one thread at a time
-        self.page_loop: asyncio.AbstractEventLoop | None = None
 
     def submit(self, event: DomainEvent) -> None:
         if not event.data.get("site_id"):
             return  # nothing on a page depends on it
         self._ensure_thread()
         self._events.put(event)
-
-    def remember_loop(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.page_loop = loop
 
     def flush(self, timeout: float = 10) -> None:
         """Wait until every submitted event has been delivered (tests, management commands)."""
@@ -72,7 +68,7 @@ class Dispatcher:
     def deliver(self, batch: list[DomainEvent]) -> None:
         from smartqueue.live.render import site_messages
 
-        if not self.anyone_listening():
+        if get_channel_layer() is None:
             return
 
         by_site: dict[tuple[str, str], list[DomainEvent]] = {}
@@ -82,32 +78,24 @@ class Dispatcher:
             for group, html in site_messages(schema, site_id, events):
                 self.send(group, html)
 
-    def anyone_listening(self) -> bool:
-        """With the in-memory layer, pages can only be in this process: none connected yet (a
-        management command, a test) means nothing to render."""
-        layer = get_channel_layer()
-        if layer is None:
-            return False
-        return not isinstance(layer, InMemoryChannelLayer) or self.page_loop is not None
-
     def send(self, group: str, html: str) -> None:
         self.send_message(group, {"type": "live.html", "html": html})
 
     def send_message(self, group: str, message: dict) -> None:
-        """Any message to a group, from any thread but the page loop's (the API's sockets use it
-        too, from their own thread)."""
+        """Any message to a group, from any thread that runs no event loop (the API's sockets use
+        it too, from their own thread)."""
         layer = get_channel_layer()
         if layer is None:
             return
-        loop = self.page_loop
-        if loop is not None and loop.is_running():
-            asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(10)
-        elif not isinstance(layer, InMemoryChannelLayer):
-            own = getattr(self._own_loops, "loop", None)
-            if own is None:
-                own = self._own_loops.loop = asyncio.new_event_loop()
+        own = getattr(self._own_loops, "loop", None)
+        if own is None:
+            own = self._own_loops.loop = asyncio.new_event_loop()
+        try:
             own.run_until_complete(layer.group_send(group, message))
-        # else: in-memory layer and no page ever connected to this process: nobody to tell.
+        except RedisConnectionError:
+            # After a Redis restart the first write goes to a connection the server has
+            # dropped; the pool connects afresh on the next try. Still down: it raises.
+            own.run_until_complete(layer.group_send(group, message))
 
 
 dispatcher = Dispatcher()

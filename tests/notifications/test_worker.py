@@ -1,4 +1,4 @@
-"""With REDIS_URL the Procfile's worker (run_huey) consumes the jobs: a ticket taken in this
+"""The Procfile's worker (run_huey) consumes the jobs: a ticket taken in this
 process is planned and sent by a real consumer in another one."""
 
 import os
@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from huey.contrib.djhuey import HUEY
 
 from smartqueue.notifications.models import Notification
@@ -22,8 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def worker(committed, tmp_path):
-    if not settings.REDIS_URL:
-        pytest.skip("needs REDIS_URL: without it jobs run in-process (the other tests)")
     HUEY.immediate = False  # this process enqueues into Redis, as daphne does
     HUEY.flush()
     env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(), "HUEY_IMMEDIATE": "0"}

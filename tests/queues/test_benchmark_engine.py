@@ -3,14 +3,17 @@ round runs to its end on this session's test database and counts what it timed. 
 printed by the command, never asserted."""
 
 import io
+import time
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from smartqueue.accounts.models import User
 from smartqueue.queues.models import Ticket
 from smartqueue.tenants.models import Tenant
+from tests.servers import database_url_for_subprocess
 
 SLUG = "bench-test"
 
@@ -18,10 +21,8 @@ SLUG = "bench-test"
 @pytest.fixture
 def bench(django_db_setup, django_db_blocker, monkeypatch):
     """The command's worker processes set Django up afresh: they must find the test database."""
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    monkeypatch.setenv("DATABASE_URL", url)
     with django_db_blocker.unblock():
+        monkeypatch.setenv("DATABASE_URL", database_url_for_subprocess())
         yield
         connection.set_schema_to_public()
         for tenant in Tenant.objects.filter(slug=SLUG):
@@ -60,3 +61,21 @@ def test_every_round_runs_to_its_end_and_counts_what_it_timed(bench, layout):
     assert table[("call-next", "3")][0] == "27"
     connection.set_tenant(Tenant.objects.get(slug=SLUG))
     assert not Ticket.objects.exists()  # the organisation is left empty
+
+
+def test_a_client_process_that_fails_ends_the_run_at_once_with_its_error(bench, monkeypatch):
+    """A child that cannot reach the database (here: a database that does not exist) fails the
+    command with the child's own error, not after a barrier's long wait."""
+    monkeypatch.setenv("DATABASE_URL", database_url_for_subprocess() + "_missing")
+    started = time.monotonic()
+    with pytest.raises(CommandError, match="client process failed"):
+        call_command(
+            "benchmark_engine",
+            clients="2",
+            tickets=4,
+            tenant=SLUG,
+            no_live=True,
+            workers=2,
+            stdout=io.StringIO(),
+        )
+    assert time.monotonic() - started < 60

@@ -17,6 +17,7 @@ import statistics
 import threading
 import time
 from functools import partial
+from queue import Empty
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import ProgrammingError, connection, transaction
@@ -215,7 +216,8 @@ def in_processes(tenant, work, count: int, *, workers: int, **kwargs):
     from smartqueue.queues import bench_client
 
     context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(count + 1, timeout=300)  # a client that dies breaks it
+    # A client that fails aborts the barrier (bench_client.run): the others stop waiting at once.
+    barrier = context.Barrier(count + 1, timeout=120)
     results = context.Queue()
     live = dispatcher.submit in events._subscribers  # off with --no-live: off there too
     job = pickle.dumps((tenant.pk, live, work, kwargs))
@@ -225,13 +227,45 @@ def in_processes(tenant, work, count: int, *, workers: int, **kwargs):
     ]
     for process in processes:
         process.start()
-    barrier.wait()
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:
+        raise_client_failure(results, processes)
     start = time.perf_counter()
-    timings = [t for _ in range(count) for t in results.get(timeout=600)]
+    timings = []
+    for _ in range(count):
+        timings += next_result(results, processes)
     wall = time.perf_counter() - start
     for process in processes:
         process.join()
     return timings, wall
+
+
+def next_result(results, processes) -> list:
+    """A client's timings; a client process that ended in error ends the benchmark with it."""
+    while True:
+        try:
+            kind, value = results.get(timeout=1)
+        except Empty:
+            if any(p.exitcode not in (None, 0) for p in processes):
+                raise_client_failure(results, processes)
+            continue
+        if kind == "error":
+            raise CommandError(f"a client process failed:\n{value}")
+        return value
+
+
+def raise_client_failure(results, processes):
+    """The failed client's own error (read before anything is stopped: its message may still be
+    on its way through the queue's pipe), then the other clients stopped."""
+    try:
+        _, value = results.get(timeout=10)
+    except Empty:
+        value = f"exit codes {[p.exitcode for p in processes]}"
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    raise CommandError(f"a client process failed:\n{value}")
 
 
 def clients(tenant_id, live, work, share, kwargs, barrier, results):
@@ -247,7 +281,7 @@ def clients(tenant_id, live, work, share, kwargs, barrier, results):
         connection.ensure_connection()
         barrier.wait()
         try:
-            results.put(work(i, **kwargs))
+            results.put(("timings", work(i, **kwargs)))
         finally:
             connection.close()
 
