@@ -35,7 +35,7 @@ class EmbeddedServer:
     def launch(self) -> None:
         raise NotImplementedError
 
-    def stop(self) -> None:
+    def stop(self, mode: str = "fast") -> None:
         raise NotImplementedError
 
     def start(self) -> bool:
@@ -77,7 +77,7 @@ class EmbeddedRedis(EmbeddedServer):
     def answers(self) -> bool:
         import redis
 
-        client = redis.Redis(unix_socket_path=str(self.socket), socket_connect_timeout=0.5)
+        client = probe(self.socket)
         try:
             return bool(client.ping())
         except (redis.ConnectionError, redis.TimeoutError, OSError):
@@ -98,13 +98,25 @@ class EmbeddedRedis(EmbeddedServer):
             stdout=subprocess.DEVNULL,
         )
 
-    def stop(self) -> None:
+    def stop(self, mode: str = "fast") -> None:
         import redis
 
-        client = redis.Redis(unix_socket_path=str(self.socket), socket_connect_timeout=0.5)
+        client = probe(self.socket)
         with contextlib.suppress(redis.ConnectionError, OSError):
             client.shutdown(nosave=True)  # the connection drops as the server exits
         wait_until(lambda: not self.answers(), "the embedded Redis to stop")
+
+
+def probe(socket: Path):
+    """A client that asks once: redis-py's default retries with back-off make a server that is
+    not there take seconds to say so."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return redis.Redis(
+        unix_socket_path=str(socket), socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
+    )
 
 
 class EmbeddedPostgres(EmbeddedServer):
@@ -142,10 +154,10 @@ class EmbeddedPostgres(EmbeddedServer):
             ["-w", "-o", options, "-l", log, "start"], pgdata=self.folder, user=user, timeout=60
         )
 
-    def stop(self) -> None:
+    def stop(self, mode: str = "fast") -> None:
         pgserver = quiet_pgserver()
         user = system_user(self.folder)
-        pgserver.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.folder, user=user, timeout=60)
+        pgserver.pg_ctl(["-w", "-m", mode, "stop"], pgdata=self.folder, user=user, timeout=60)
 
 
 def quiet_pgserver():

@@ -1,5 +1,6 @@
 """One settings file, driven by environment variables (see README, "Configuration")."""
 
+from importlib.util import find_spec
 from pathlib import Path
 
 from django.conf.locale import LANG_INFO
@@ -48,6 +49,10 @@ TENANT_APPS = [
     "smartqueue.notifications",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+# Benchmarks, load test, simulated day (tools/ beside the package, not shipped in it): where
+# they run, never in production.
+if env_bool("SMARTQUEUE_TOOLS", DEBUG) and find_spec("tools") is not None:
+    INSTALLED_APPS.append("tools")
 
 TENANT_MODEL = "tenants.Tenant"
 TENANT_LIMIT_SET_CALLS = True

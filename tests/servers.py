@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from smartqueue.loadtest.servers import (  # noqa: F401 (used by the tests)
+from tools.loadtest.servers import (  # noqa: F401 (used by the tests)
     database_url,
     free_port,
     wait_until_healthy,

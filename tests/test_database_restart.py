@@ -2,17 +2,16 @@
 half-written ticket; once it is back the same server answers again, without a restart."""
 
 import json
+import subprocess
+import sys
 import urllib.error
 import urllib.request
-import warnings
 
-import pytest
+from django.conf import settings
 
+from smartqueue import embedded
 from tests.servers import Server
-from tests.test_boot import ROOT, bare_env, manage
-
-warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
-pgserver = pytest.importorskip("pgserver")
+from tests.test_boot import ROOT, bare_env
 
 
 def get(url: str) -> tuple[int, str]:
@@ -24,25 +23,31 @@ def get(url: str) -> tuple[int, str]:
 
 
 def test_a_database_restart_gives_503_then_the_server_recovers(tmp_path):
-    database = pgserver.get_server(tmp_path / "pg", cleanup_mode="stop")
-    env = bare_env(DATABASE_URL=database.get_uri(), DEBUG="false", SECURE_SSL_REDIRECT="false")
-    manage(env, "migrate_schemas", "--shared", "--verbosity", "0")
+    database = embedded.postgres(tmp_path)
+    database.start()
+    env = bare_env(
+        DATABASE_URL=database.url,
+        REDIS_URL=settings.REDIS_URL,
+        DEBUG="false",
+        SECURE_SSL_REDIRECT="false",
+    )
+    migrate = [sys.executable, "manage.py", "migrate_schemas", "--shared", "--verbosity", "0"]
+    subprocess.run(migrate, cwd=ROOT, env=env, check=True, timeout=180)
     server = Server(env, ROOT, tmp_path / "daphne.log").start()
     try:
         assert get(f"{server.url}/api/v1/tenants/nowhere/sites/")[0] == 404
 
-        pgserver.pg_ctl(
-            ["-m", "immediate", "-w", "stop"], pgdata=database.pgdata, user=database.system_user
-        )
+        database.stop(mode="immediate")
         status, body = get(f"{server.url}/api/v1/tenants/nowhere/sites/")
         assert status == 503 and "indisponible" in json.loads(body)["detail"]
         status, page = get(f"{server.url}/t/nowhere/")
         assert status == 503 and "indisponible" in page
         assert get(f"{server.url}/api/v1/health/")[0] == 503
 
-        database.ensure_postgres_running()
+        database.start()
         assert get(f"{server.url}/api/v1/health/")[0] == 200
         assert get(f"{server.url}/api/v1/tenants/nowhere/sites/")[0] == 404
     finally:
         server.stop()
-        database.cleanup()
+        if database.answers():
+            database.stop()

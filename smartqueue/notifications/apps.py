@@ -9,7 +9,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        from smartqueue.notifications.planning import on_event, record_events
+        from smartqueue.notifications.planning import record_events
+        from smartqueue.notifications.tasks import on_event
         from smartqueue.queues import events
 
         events.record_with(record_events)

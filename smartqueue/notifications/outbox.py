@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from smartqueue.notifications.backends import DeliveryError, backend_for
+from smartqueue.notifications.endpoint_health import note_failure, note_success
 from smartqueue.notifications.models import Channel, Notification
 from smartqueue.queues import clock
 
@@ -88,8 +89,6 @@ def send(notification: Notification) -> float | None:
         last_error="",
     )
     if notification.endpoint is not None:
-        from smartqueue.notifications.webhooks import note_success
-
         note_success(notification.endpoint)
     return None
 
@@ -127,8 +126,6 @@ def failed(notification: Notification, reason: str, *, permanent: bool) -> float
         next_attempt_at=clock.now() + timedelta(seconds=delay or 0),
     )
     if notification.endpoint is not None:
-        from smartqueue.notifications.webhooks import note_failure
-
         note_failure(notification.endpoint)
     return delay
 

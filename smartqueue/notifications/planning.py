@@ -15,10 +15,8 @@ from django.db import connection
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import VariableNode
 from django.utils.translation import gettext as _
-from huey.contrib.djhuey import HUEY
 from psycopg.types.json import Jsonb
 
-from smartqueue.background import after_commit
 from smartqueue.notifications.models import (
     Channel,
     Event,
@@ -27,6 +25,7 @@ from smartqueue.notifications.models import (
     PendingEvent,
 )
 from smartqueue.notifications.outbox import add
+from smartqueue.notifications.webhooks import for_endpoints
 from smartqueue.queues import clock
 from smartqueue.queues.estimates import estimated_wait_seconds
 from smartqueue.queues.events import DomainEvent
@@ -68,36 +67,6 @@ def record_events(batch: Sequence[DomainEvent]) -> None:
         )
 
 
-def on_event(event: DomainEvent) -> None:
-    """Subscriber (after commit, in the caller's thread): hand the event to a task. With a
-    broker, the enqueue (a Redis round trip) goes to the after-commit thread; in-process
-    (no Redis) the task is the work itself and runs here."""
-    from smartqueue.notifications.tasks import plan_event
-
-    if not event.name.startswith(NOTIFIED):
-        return
-    args = (event.schema_name, event.name, event.data, str(event.id))
-    if HUEY.immediate:
-        plan_event(*args)
-    else:
-        after_commit.put(hand_to_worker, *args)
-
-
-def hand_to_worker(schema_name: str, name: str, data: dict, pending_id: str) -> None:
-    """Enqueue the planning; with Redis away, plan here instead (in the after-commit thread):
-    the rows are in PostgreSQL, and the sweeper sends them once Redis and a worker are back."""
-    from smartqueue.notifications.tasks import plan_event
-
-    try:
-        plan_event(schema_name, name, data, pending_id)
-    except BROKER_UNREACHABLE:
-        logger.warning("Huey unreachable: %s planned in this process", name)
-        try:
-            plan_event.call_local(schema_name, name, data, pending_id)
-        except BROKER_UNREACHABLE:
-            pass  # the rows are committed; only the enqueue of their sends failed
-
-
 def plan_pending(pending_id: str | None, name: str, data: dict) -> list[Notification]:
     """Plan an event once: its pending row is deleted in the planning's transaction, so the
     sweeper and a late task do not both plan it (keys would make the second a no-op anyway)."""
@@ -127,8 +96,6 @@ def plan(name: str, data: dict) -> list[Notification]:
             rows += for_customer(ticket, Event.FEEDBACK_REQUEST)
         if name in MOVES_THE_LINE:
             rows += approaching(ticket.queue)
-    from smartqueue.notifications.webhooks import for_endpoints
-
     rows += for_endpoints(name, data, event_id(name, data))
     return [row for row in rows if row is not None]
 

@@ -31,6 +31,7 @@ from smartqueue.queues.history import Actor
 from smartqueue.queues.models import AgentProfile, Counter, CounterQueue, Queue, Service, Site
 from smartqueue.tenants.models import Tenant
 from smartqueue.tenants.services import create_tenant
+from tools import bench_client
 
 NAME = "Benchmark engine"
 TICKETS = "queues_ticket, queues_ticketevent, queues_auditlog, queues_queueday"
@@ -213,8 +214,6 @@ def in_processes(tenant, work, count: int, *, workers: int, **kwargs):
     """work(i) for `count` clients dealt over `workers` fresh processes (spawned: nothing shared
     with this one), a thread and connection per client, released together once all are
     connected: all their timings, and the wall time as in_threads."""
-    from smartqueue.queues import bench_client
-
     context = multiprocessing.get_context("spawn")
     # A client that fails aborts the barrier (bench_client.run): the others stop waiting at once.
     barrier = context.Barrier(count + 1, timeout=120)
@@ -266,29 +265,3 @@ def raise_client_failure(results, processes):
         if process.is_alive():
             process.terminate()
     raise CommandError(f"a client process failed:\n{value}")
-
-
-def clients(tenant_id, live, work, share, kwargs, barrier, results):
-    """One client process (bench_client.run): a thread and connection per client of its
-    `share`, the same live pages."""
-    if not live:
-        events.unsubscribe(dispatcher.submit)
-    tenant = Tenant.objects.get(pk=tenant_id)
-    gc.freeze()  # as a web process does once started (asgi.py)
-
-    def client(i):
-        connection.set_tenant(tenant)
-        connection.ensure_connection()
-        barrier.wait()
-        try:
-            results.put(("timings", work(i, **kwargs)))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in share]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    dispatcher.flush(timeout=300)
-    connection.close()

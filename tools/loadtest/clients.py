@@ -13,7 +13,7 @@ from datetime import datetime
 
 import aiohttp
 
-from smartqueue.loadtest.network import QueueRef, SiteRef
+from tools.loadtest.network import QueueRef, SiteRef
 
 # Production sits behind a proxy that says the request came over HTTPS (else: redirect).
 PROXY = {"X-Forwarded-Proto": "https"}

@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from smartqueue.queues.models import AgentProfile, Queue, Ticket, TicketEvent
-from smartqueue.queues.simulation import DEFAULT, Scenario, ServicePlan, Shift, simulate
+from tools.simulation import DEFAULT, Scenario, ServicePlan, Shift, simulate
 
 # Two hours at a small branch: three tills, one late, one on a break, one gone after an hour.
 SMALL = Scenario(

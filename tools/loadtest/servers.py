@@ -37,6 +37,8 @@ def server_env() -> dict[str, str]:
         DEBUG="false",
         LOG_LEVEL="WARNING",
         ALLOWED_HOSTS="127.0.0.1",
+        # daphne's script does not put the project folder on the path: tools/ (the floor's app).
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
     )
     env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     return env

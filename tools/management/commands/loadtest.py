@@ -28,10 +28,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from smartqueue.loadtest import clients, network
-from smartqueue.loadtest.clients import Fanout, Run, Soak
-from smartqueue.loadtest.network import Network
-from smartqueue.loadtest.servers import Processes
+from tools.loadtest import clients, network
+from tools.loadtest.clients import Fanout, Run, Soak
+from tools.loadtest.network import Network
+from tools.loadtest.servers import Processes
 
 MB = 1024 * 1024
 

@@ -1,5 +1,5 @@
 """A synthetic branch day played through the real engine, to measure the estimated wait against
-the waits that actually happen (`manage.py simulate_day`, README "Estimated wait").
+the waits that actually happen (`manage.py simulate_day`, docs/benchmarks.md, "Estimated wait").
 
 Customers arrive as a Poisson process whose rate changes by the hour, service times are
 log-normal, agents join, pause and leave during the day. An event loop walks through simulated

@@ -1,7 +1,7 @@
 """The stack's floor over HTTP: `manage.py benchmark_http_floor [--processes 1,2] [--clients 20]
 [--seconds 10]`.
 
-daphne processes serve a do-nothing Django view (smartqueue/loadtest/floor.py) on loopback and
+daphne processes serve a do-nothing Django view (tools/loadtest/floor.py) on loopback and
 as many aiohttp clients as --clients POST to it in a closed loop, as the load test's kiosks do.
 What they reach bounds any SmartQueue endpoint on this machine: a ticket created over HTTP costs
 this request and the engine's work besides. Each row also gives the daphne processes' CPU time
@@ -16,9 +16,9 @@ from pathlib import Path
 import aiohttp
 from django.core.management.base import BaseCommand
 
-from smartqueue.loadtest.servers import Processes
+from tools.loadtest.servers import Processes
 
-APP = "smartqueue.loadtest.floor:application"
+APP = "tools.loadtest.floor:application"
 COLUMNS = ("processes", "clients", "requests", "req/s", "p50 ms", "p99 ms", "cpu ms/req")
 
 

@@ -12,9 +12,9 @@ from statistics import fmean
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from smartqueue.queues.simulation import DEFAULT, Result, Scenario, simulate
 from smartqueue.tenants.models import Tenant
 from smartqueue.tenants.services import create_tenant
+from tools.simulation import DEFAULT, Result, Scenario, simulate
 
 NAME = "Simulation day"
 TABLES = (
