@@ -219,5 +219,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Huey logs every task at INFO: one line per engine event is noise; failures still show.
-    "loggers": {"pgserver": {"level": "WARNING"}, "huey": {"level": "WARNING"}},
+    # The huey logger gets its handler here, so run_huey does not add its own at INFO.
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        "huey": {"level": "WARNING", "handlers": ["console"], "propagate": False},
+    },
 }

@@ -1,5 +1,5 @@
 """Reports over a date range: every figure is computed in PostgreSQL, in a fixed number of
-queries whatever the number of tickets. Definitions: DESIGN.md, "Measures"."""
+queries whatever the number of tickets. Definitions: docs/measures.md."""
 
 from dataclasses import dataclass, field
 from datetime import date

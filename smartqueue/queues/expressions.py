@@ -12,5 +12,5 @@ def interval_seconds(expression) -> Func:
 
 # A ticket's SLA target, from its queue's service.
 SLA = interval_seconds(F("queue__service__sla_seconds"))
-# Waiting time (DESIGN.md, "Measures"): the call minus the ticket's creation.
+# Waiting time (docs/measures.md): the call minus the ticket's creation.
 WAIT = ExpressionWrapper(F("called_at") - F("created_at"), output_field=DurationField())

@@ -1,4 +1,4 @@
-"""Reports: the measures of DESIGN.md over a period, in a constant number of queries, and a
+"""Reports: the measures of docs/measures.md over a period, in a constant number of queries, and a
 streamed CSV export."""
 
 from datetime import datetime, timedelta
