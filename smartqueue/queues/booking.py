@@ -50,22 +50,25 @@ class BookingForm(forms.Form):
         return data
 
     def customer(self, language: str) -> Customer:
-        """The customer's record, found by phone (else email), with their reminder channels."""
+        """The customer's record, found by phone (else email) and attached as it is; a new one
+        with this form's details only when none is found. A public form never changes a
+        record: whoever knows a phone number could otherwise redirect its owner's reminders
+        to their own address (the owner corrects their details with the staff)."""
         data = self.cleaned_data
         found = None
         if data["phone"]:
             found = Customer.objects.filter(phone=data["phone"]).first()
         elif data["email"]:
             found = Customer.objects.filter(email__iexact=data["email"]).first()
-        customer = found or Customer()
+        if found is not None:
+            return found
         first, _, last = data["name"].strip().partition(" ")
-        customer.first_name, customer.last_name = first[:150], last[:150]
-        customer.phone = data["phone"] or customer.phone
-        customer.email = data["email"] or customer.email
-        customer.notify_sms = bool(data["phone"]) or customer.notify_sms
-        customer.notify_email = bool(data["email"]) or customer.notify_email
-        customer.is_active = True
-        if language in dict(settings.LANGUAGES):
-            customer.language = language
-        customer.save()
-        return customer
+        return Customer.objects.create(
+            first_name=first[:150],
+            last_name=last[:150],
+            phone=data["phone"],
+            email=data["email"],
+            notify_sms=bool(data["phone"]),
+            notify_email=bool(data["email"]),
+            language=language if language in dict(settings.LANGUAGES) else "fr",
+        )

@@ -68,11 +68,35 @@ def test_a_full_slot_and_missing_contact_are_refused_on_the_page(client, queue):
     assert client.post("/t/alpha/book/", form).status_code == 302
     full = client.post("/t/alpha/book/", form).content.decode()
     assert "complet" in full
+    someone_else = client.post("/t/alpha/book/", {**form, "email": "ali@example.sn"})
+    assert "complet" in someone_else.content.decode()
+    assert Customer.objects.count() == 1  # no record left behind by the refused booking
     nothing = client.post("/t/alpha/book/", {**form, "email": ""}).content.decode()
     assert "téléphone ou un e-mail" in nothing
     odd = client.post("/t/alpha/book/", {**form, "starts_at": "not a time"}).content.decode()
     assert "Choisissez un créneau" in odd
     assert Appointment.objects.count() == 1
+
+
+def test_a_booking_attaches_to_a_known_customer_and_never_changes_their_record(client, queue):
+    awa = Customer.objects.create(
+        first_name="Awa", phone="+221771234567", email="awa@example.sn", notify_email=True
+    )
+    slot = next_free(queue)
+    form = {
+        "site": queue.site.pk,
+        "service": queue.service.pk,
+        "starts_at": slot.key,
+        "name": "Un Inconnu",
+        "phone": "77 123 45 67",
+        "email": "stranger@example.com",
+        "lang": "en",
+    }
+    assert client.post("/t/alpha/book/", form).status_code == 302
+    assert Appointment.objects.get().customer == awa and Customer.objects.count() == 1
+    awa.refresh_from_db()
+    assert (awa.first_name, awa.last_name, awa.email) == ("Awa", "", "awa@example.sn")
+    assert (awa.notify_sms, awa.notify_email, awa.language) == (False, True, "fr")
 
 
 def test_another_tenants_booking_page_is_not_found(client, queue, beta):
