@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import segno
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -43,14 +44,15 @@ def book(request, tenant_slug: str):
 def book_from(request, form: BookingForm, language: str) -> Appointment:
     data = form.cleaned_data
     service = data["service"]
-    return appointments.book_appointment(
-        service=service,
-        site=data["site"],
-        starts_at=data["starts_at"],
-        ends_at=data["starts_at"] + timedelta(minutes=service.slot_minutes),
-        customer=form.customer(language),
-        by=Actor.from_request(request, label="réservation en ligne"),
-    )
+    with transaction.atomic():  # no customer row left behind by a refused booking
+        return appointments.book_appointment(
+            service=service,
+            site=data["site"],
+            starts_at=data["starts_at"],
+            ends_at=data["starts_at"] + timedelta(minutes=service.slot_minutes),
+            customer=form.customer(language),
+            by=Actor.from_request(request, label="réservation en ligne"),
+        )
 
 
 def choice_context(request, form: BookingForm, error: str, language: str) -> dict:
