@@ -58,17 +58,20 @@ TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
-    "smartqueue.tenants.middleware.TenantFromPathMiddleware",
+    # The security headers first: answers made further in (the tenant middleware's own 404 or
+    # 400, a refused NUL) carry them too.
     "django.middleware.security.SecurityMiddleware",
     "smartqueue.security.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "smartqueue.security.RefuseNulMiddleware",
+    "smartqueue.tenants.middleware.TenantFromPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smartqueue.languages.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]

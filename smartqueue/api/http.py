@@ -1,6 +1,7 @@
 """The JSON API's plumbing: authentication, tenant membership, scopes, bodies and errors."""
 
 import json
+import logging
 from functools import wraps
 
 from django import forms
@@ -15,6 +16,9 @@ from smartqueue.accounts.roles import has_scope, membership_for
 from smartqueue.errors import DomainError
 from smartqueue.ids import as_uuid
 from smartqueue.queues.history import Actor
+from smartqueue.views import server_error
+
+logger = logging.getLogger("django.request")
 
 NOT_AUTHENTICATED = "Authentication credentials were not provided."
 NOT_MEMBER = "Vous n'êtes pas membre de ce tenant."
@@ -69,9 +73,43 @@ def read_json(request) -> dict:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise ApiError(400, {"detail": f"JSON parse error - {error}"}) from None
+    except RecursionError:
+        raise ApiError(400, {"detail": TOO_DEEP}) from None
     if not isinstance(data, dict):
         raise ApiError(400, {"detail": "Le corps doit être un objet JSON."})
+    refuse_unusable_text(data)
     return data
+
+
+MAX_DEPTH = 32  # our bodies nest two or three levels; deeper is an attack on the parser
+TOO_DEEP = f"JSON parse error - nested deeper than {MAX_DEPTH} levels."
+SURROGATE = "JSON parse error - a lone UTF-16 surrogate (\\ud800-\\udfff) is not text."
+
+
+def refuse_unusable_text(data) -> None:
+    """What json.loads accepts but nothing after it can use: a lone surrogate ("\\ud800"
+    cannot be encoded: a 500, or a hang of the debug page) and a deep nesting (every walk of
+    it would overflow the stack). Walked without recursion."""
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise ApiError(400, {"detail": TOO_DEEP})
+        if isinstance(value, str):
+            if has_surrogate(value):
+                raise ApiError(400, {"detail": SURROGATE})
+        elif isinstance(value, dict):
+            pending += [(key, depth) for key in value] + [(v, depth + 1) for v in value.values()]
+        elif isinstance(value, list):
+            pending += [(item, depth + 1) for item in value]
+
+
+def has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def refuse_nul(*values) -> None:
@@ -121,6 +159,9 @@ def api_view(methods: tuple[str, ...] = ("GET",), *, scope: str | None = None, a
             except DomainError as error:
                 key = "error" if error.status == 400 else "detail"
                 return JsonResponse({key: error.message}, status=error.status)
+            except Exception:  # noqa: BLE001 (logged; the API's 500 is JSON, even in DEBUG)
+                logger.exception("Internal Server Error: %s", request.path)
+                return server_error(request)
             if isinstance(result, dict):
                 return JsonResponse(result)
             return result

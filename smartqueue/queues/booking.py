@@ -2,7 +2,7 @@
 
 Validation only; booking itself is appointments.book_appointment."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -10,6 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from smartqueue.phones import international_phone
 from smartqueue.queues.models import Customer, Queue, Service, Site
+
+
+def at_calendar_edge(moment: datetime) -> bool:
+    """Too near year 1 or 9999 to add a slot's length or change zone (OverflowError)."""
+    try:
+        moment.astimezone(UTC) + timedelta(days=2)
+        moment.astimezone(UTC) - timedelta(days=2)
+    except OverflowError:
+        return True
+    return False
 
 
 class BookingForm(forms.Form):
@@ -29,7 +39,7 @@ class BookingForm(forms.Form):
             moment = datetime.fromisoformat(self.cleaned_data["starts_at"])
         except ValueError:
             raise forms.ValidationError(_("Choisissez un créneau.")) from None
-        if moment.tzinfo is None:
+        if moment.tzinfo is None or at_calendar_edge(moment):
             raise forms.ValidationError(_("Choisissez un créneau."))
         return moment
 

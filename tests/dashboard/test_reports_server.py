@@ -1,7 +1,6 @@
 """The reports CSV through daphne, the production server: the whole file arrives, read in the
 tenant's schema, and no database connection is left open behind each download."""
 
-import os
 import re
 import time
 import urllib.request
@@ -14,7 +13,7 @@ from django.test import Client
 from smartqueue.accounts.models import Role
 from smartqueue.queues import services
 from tests.factories import make_queue, make_user
-from tests.servers import Server, database_url_for_subprocess
+from tests.servers import Server, debug_server_env
 
 ROOT = Path(__file__).resolve().parents[2]
 DOWNLOADS = 12
@@ -22,9 +21,7 @@ DOWNLOADS = 12
 
 @pytest.fixture
 def server(committed, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(DATABASE_URL=database_url_for_subprocess(), DEBUG="true")
-    daphne = Server(env, ROOT, tmp_path / "daphne.log").start()
+    daphne = Server(debug_server_env(), ROOT, tmp_path / "daphne.log").start()
     try:
         yield daphne
     finally:
