@@ -166,6 +166,8 @@ class Case:
     headers: dict = field(default_factory=dict)
     api: bool = True
     allowed: tuple[int, ...] = (400,)
+    content_type: str = "application/json"
+    field: str = ""  # the field error expected, if any
 
 
 def corpus(floor) -> list[Case]:
@@ -176,7 +178,25 @@ def corpus(floor) -> list[Case]:
         {"service": str(queue.service_id), "site": str(queue.site_id)}
         | {"starts_at": "9999-12-31T23:40:00+00:00", "ends_at": "9999-12-31T23:55:00+00:00"}
     )
+    listed_name = f'{{"queue_id": "{queue.pk}", "customer_name": ["Awa", "Ali"]}}'
     return [
+        Case(
+            "JSON sent as text/plain",
+            "POST",
+            "/api/v1/tenants/alpha/tickets/",
+            f'{{"queue_id": "{queue.pk}"}}',
+            who="token",
+            content_type="text/plain",
+            allowed=(415,),
+        ),
+        Case(
+            "a list as a name",
+            "POST",
+            "/api/v1/tenants/alpha/tickets/",
+            listed_name,
+            who="token",
+            field="customer_name",
+        ),
         Case(
             "surrogate at sign-in",
             "POST",
@@ -281,6 +301,8 @@ def check_answer(case: Case, status: int, headers, body: str) -> None:
         assert isinstance(answer, dict) and answer, case.name
         assert all(isinstance(v, str | list) for v in answer.values()), case.name
         assert set(answer) & {"detail", "error"} or status == 400, case.name  # or field errors
+        if case.field:
+            assert isinstance(answer[case.field], list), case.name
     elif case.allowed == (200,):
         assert "Choisissez un créneau" in unescape(body), case.name
 
@@ -307,8 +329,9 @@ def test_hostile_input_gets_a_clean_4xx_from_the_test_client(alpha, floor):
         elif isinstance(case.body, dict):
             response = client.post(url, case.body, **extra)
         else:
-            response = client.post(url, case.body, content_type="application/json", **extra)
+            response = client.post(url, case.body, content_type=case.content_type, **extra)
         check_answer(case, response.status_code, response.headers, response.content.decode())
+    assert Ticket.objects.count() == 1  # the floor's own: nothing written by the corpus
 
 
 def unquote_path(path: str) -> str:
@@ -346,13 +369,14 @@ def test_hostile_input_gets_a_clean_4xx_from_daphne(committed, floor, daphne):
             headers |= {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": csrf}
         elif case.body is not None:
             data = case.body.encode()
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = case.content_type
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         request = urllib.request.Request(
             daphne.url + case.path, data=data, method=case.method, headers=headers
         )
         status, answer_headers, body = send(request)
         check_answer(case, status, answer_headers, body)
+    assert Ticket.objects.count() == 1  # the floor's own: nothing written by the corpus
 
 
 def send(request) -> tuple[int, dict, str]:

@@ -69,6 +69,9 @@ def read_json(request) -> dict:
         return {}
     if request.content_type == "multipart/form-data":
         return request.POST.dict()
+    if not is_json(request.content_type):
+        media = request.content_type or "none"
+        raise ApiError(415, {"detail": f'Unsupported media type "{media}" in request.'})
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
@@ -79,6 +82,10 @@ def read_json(request) -> dict:
         raise ApiError(400, {"detail": "Le corps doit être un objet JSON."})
     refuse_unusable_text(data)
     return data
+
+
+def is_json(content_type: str) -> bool:
+    return content_type == "application/json" or content_type.endswith("+json")
 
 
 MAX_DEPTH = 32  # our bodies nest two or three levels; deeper is an attack on the parser
@@ -206,11 +213,31 @@ def valid_form(form_class, data: dict, *, instance=None):
     """Bind the JSON body to the form, filling what the body leaves out: the stored values
     (PUT, PATCH) or the model's defaults (create), so a missing boolean is not "false"."""
     kwargs = {"instance": instance} if instance is not None else {}
+    refuse_structures_as_text(form_class, data)
     given = {name: as_form_value(form_class, name, value) for name, value in data.items()}
     form = form_class(data={**starting_values(form_class, instance), **given}, **kwargs)
     if not form.is_valid():
         raise ApiError(400, form_errors(form))
     return form
+
+
+NOT_TEXT = "Saisissez un texte, pas une liste ni un objet."
+
+
+def refuse_structures_as_text(form_class, data: dict) -> None:
+    """A text field given a list or an object is a field error: a CharField would store
+    its Python text ("['a', 'b']") instead."""
+    errors = {
+        name: [NOT_TEXT]
+        for name, value in data.items()
+        if isinstance(value, list | dict) and is_text_field(form_class.base_fields.get(name))
+    }
+    if errors:
+        raise ApiError(400, errors)
+
+
+def is_text_field(field) -> bool:
+    return isinstance(field, forms.CharField) and not isinstance(field, forms.JSONField)
 
 
 TEXT_ONLY = (forms.DateField, forms.TimeField, forms.DateTimeField)
