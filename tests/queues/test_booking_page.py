@@ -1,11 +1,12 @@
 """The public booking page: no login, a free slot, a code; full slots and bad input refused."""
 
 import html
+import uuid
 from datetime import timedelta
 
 import pytest
 
-from smartqueue.queues import clock
+from smartqueue.queues import booking_views, clock
 from smartqueue.queues.models import Appointment, Customer, OpeningHours
 from smartqueue.queues.slots import slots_of_day
 from tests.factories import make_queue, make_site
@@ -97,6 +98,25 @@ def test_a_booking_attaches_to_a_known_customer_and_never_changes_their_record(c
     awa.refresh_from_db()
     assert (awa.first_name, awa.last_name, awa.email) == ("Awa", "", "awa@example.sn")
     assert (awa.notify_sms, awa.notify_email, awa.language) == (False, True, "fr")
+
+
+def test_bookings_from_one_address_are_limited_per_hour(client, queue, monkeypatch):
+    monkeypatch.setattr(booking_views, "BOOKINGS_PER_HOUR", 3)
+    here, elsewhere = (f"2001:db8::{uuid.uuid4().hex[:4]}:{n}" for n in (1, 2))  # fresh counters
+    slots = slots_of_day(queue.site, queue.service, next_free(queue).starts_at.date())
+    form = {"site": queue.site.pk, "service": queue.service.pk, "name": "Awa"}
+    for n, slot in enumerate(slots[:3]):
+        booked = client.post(
+            "/t/alpha/book/",
+            {**form, "starts_at": slot.key, "email": f"p{n}@example.sn"},
+            REMOTE_ADDR=here,
+        )
+        assert booked.status_code == 302
+    fourth = {**form, "starts_at": slots[3].key, "email": "p4@example.sn"}
+    refused = client.post("/t/alpha/book/", fourth, REMOTE_ADDR=here)
+    assert refused.status_code == 429 and "Trop de réservations" in refused.content.decode()
+    assert Appointment.objects.count() == 3
+    assert client.post("/t/alpha/book/", fourth, REMOTE_ADDR=elsewhere).status_code == 302
 
 
 def test_another_tenants_booking_page_is_not_found(client, queue, beta):
