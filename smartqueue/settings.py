@@ -218,6 +218,10 @@ STORAGES = {
 # Pages are served by daphne: let whitenoise find files without collectstatic in development.
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Webhooks go to public addresses only (smartqueue/notifications/addresses.py); the tests turn
+# this on for their receivers on the loopback. Never in production.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
