@@ -165,6 +165,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+# The per-address limits (sign-in, public booking) need the client's address: behind the
+# reverse proxy, the number of proxies that append to X-Forwarded-For (docs/deployment.md).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SmartQueue <no-reply@smartqueue.local>")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

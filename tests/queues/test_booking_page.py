@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 
 from smartqueue.queues import booking_views, clock
 from smartqueue.queues.models import Appointment, Customer, OpeningHours
@@ -12,6 +13,13 @@ from smartqueue.queues.slots import slots_of_day
 from tests.factories import make_queue, make_site
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    """A fresh address per test: bookings are limited per address and hour, and the counters
+    outlive a test run (Redis)."""
+    return Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}")
 
 
 @pytest.fixture
