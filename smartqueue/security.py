@@ -1,6 +1,9 @@
 """Response headers every page carries: a Content-Security-Policy that allows our own scripts
 only (htmx, Bootstrap and ours are served from /static/, never from a CDN)."""
 
+from django.core.exceptions import SuspiciousOperation
+from django.http import JsonResponse
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -24,3 +27,32 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+NUL_REFUSED = "Le caractère NUL (\\u0000) n'est pas accepté."
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the path, the query or a form field is never meant (PostgreSQL text
+    cannot even hold one): the request is refused as a whole before any view or lookup (tenant
+    slug, device secret, filters, reasons) could fail on it with a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if carries_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_REFUSED}, status=400)
+            raise SuspiciousOperation("NUL character in the request")  # Django's plain 400
+        return self.get_response(request)
+
+
+def carries_nul(request) -> bool:
+    if "\x00" in request.path:
+        return True
+    texts = [value for _, values in request.GET.lists() for value in values]
+    # The API reads its own bodies (refused there); forms are read here.
+    if request.method == "POST" and not request.path.startswith("/api/"):
+        texts += [value for _, values in request.POST.lists() for value in values]
+    return any("\x00" in text for text in texts)

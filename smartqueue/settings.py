@@ -59,17 +59,20 @@ TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
-    "smartqueue.tenants.middleware.TenantFromPathMiddleware",
+    # The security headers first: answers made further in (the tenant middleware's own 404 or
+    # 400, a refused NUL) carry them too.
     "django.middleware.security.SecurityMiddleware",
     "smartqueue.security.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "smartqueue.security.RefuseNulMiddleware",
+    "smartqueue.tenants.middleware.TenantFromPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smartqueue.languages.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -154,6 +157,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+# The per-address limits (sign-in, public booking) need the client's address: behind the
+# reverse proxy, the number of proxies that append to X-Forwarded-For (docs/deployment.md).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SmartQueue <no-reply@smartqueue.local>")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
@@ -206,6 +212,10 @@ STORAGES = {
 }
 # Pages are served by daphne: let whitenoise find files without collectstatic in development.
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Webhooks go to public addresses only (smartqueue/notifications/addresses.py); the tests turn
+# this on for their receivers on the loopback. Never in production.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

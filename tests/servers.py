@@ -1,5 +1,6 @@
 """Helpers for tests that start the real server in a subprocess."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,3 +46,10 @@ class Server:
             except subprocess.TimeoutExpired:  # open sockets can hold daphne's shutdown
                 self.process.kill()
                 self.process.wait(timeout=5)
+
+
+def debug_server_env() -> dict:
+    """The environment for a daphne on this test session's database, DEBUG on (where a bad
+    request once hung the debug page) and Django's async safety on, as in production."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**env, "DATABASE_URL": database_url_for_subprocess(), "DEBUG": "true"}

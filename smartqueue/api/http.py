@@ -1,6 +1,7 @@
 """The JSON API's plumbing: authentication, tenant membership, scopes, bodies and errors."""
 
 import json
+import logging
 from functools import wraps
 
 from django import forms
@@ -15,6 +16,9 @@ from smartqueue.accounts.roles import has_scope, membership_for
 from smartqueue.errors import DomainError
 from smartqueue.ids import as_uuid
 from smartqueue.queues.history import Actor
+from smartqueue.views import server_error
+
+logger = logging.getLogger("django.request")
 
 NOT_AUTHENTICATED = "Authentication credentials were not provided."
 NOT_MEMBER = "Vous n'êtes pas membre de ce tenant."
@@ -65,13 +69,54 @@ def read_json(request) -> dict:
         return {}
     if request.content_type == "multipart/form-data":
         return request.POST.dict()
+    if not is_json(request.content_type):
+        media = request.content_type or "none"
+        raise ApiError(415, {"detail": f'Unsupported media type "{media}" in request.'})
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise ApiError(400, {"detail": f"JSON parse error - {error}"}) from None
+    except RecursionError:
+        raise ApiError(400, {"detail": TOO_DEEP}) from None
     if not isinstance(data, dict):
         raise ApiError(400, {"detail": "Le corps doit être un objet JSON."})
+    refuse_unusable_text(data)
     return data
+
+
+def is_json(content_type: str) -> bool:
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
+MAX_DEPTH = 32  # our bodies nest two or three levels; deeper is an attack on the parser
+TOO_DEEP = f"JSON parse error - nested deeper than {MAX_DEPTH} levels."
+SURROGATE = "JSON parse error - a lone UTF-16 surrogate (\\ud800-\\udfff) is not text."
+
+
+def refuse_unusable_text(data) -> None:
+    """What json.loads accepts but nothing after it can use: a lone surrogate ("\\ud800"
+    cannot be encoded: a 500, or a hang of the debug page) and a deep nesting (every walk of
+    it would overflow the stack). Walked without recursion."""
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise ApiError(400, {"detail": TOO_DEEP})
+        if isinstance(value, str):
+            if has_surrogate(value):
+                raise ApiError(400, {"detail": SURROGATE})
+        elif isinstance(value, dict):
+            pending += [(key, depth) for key in value] + [(v, depth + 1) for v in value.values()]
+        elif isinstance(value, list):
+            pending += [(item, depth + 1) for item in value]
+
+
+def has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def refuse_nul(*values) -> None:
@@ -121,6 +166,9 @@ def api_view(methods: tuple[str, ...] = ("GET",), *, scope: str | None = None, a
             except DomainError as error:
                 key = "error" if error.status == 400 else "detail"
                 return JsonResponse({key: error.message}, status=error.status)
+            except Exception:  # noqa: BLE001 (logged; the API's 500 is JSON, even in DEBUG)
+                logger.exception("Internal Server Error: %s", request.path)
+                return server_error(request)
             if isinstance(result, dict):
                 return JsonResponse(result)
             return result
@@ -165,11 +213,31 @@ def valid_form(form_class, data: dict, *, instance=None):
     """Bind the JSON body to the form, filling what the body leaves out: the stored values
     (PUT, PATCH) or the model's defaults (create), so a missing boolean is not "false"."""
     kwargs = {"instance": instance} if instance is not None else {}
+    refuse_structures_as_text(form_class, data)
     given = {name: as_form_value(form_class, name, value) for name, value in data.items()}
     form = form_class(data={**starting_values(form_class, instance), **given}, **kwargs)
     if not form.is_valid():
         raise ApiError(400, form_errors(form))
     return form
+
+
+NOT_TEXT = "Saisissez un texte, pas une liste ni un objet."
+
+
+def refuse_structures_as_text(form_class, data: dict) -> None:
+    """A text field given a list or an object is a field error: a CharField would store
+    its Python text ("['a', 'b']") instead."""
+    errors = {
+        name: [NOT_TEXT]
+        for name, value in data.items()
+        if isinstance(value, list | dict) and is_text_field(form_class.base_fields.get(name))
+    }
+    if errors:
+        raise ApiError(400, errors)
+
+
+def is_text_field(field) -> bool:
+    return isinstance(field, forms.CharField) and not isinstance(field, forms.JSONField)
 
 
 TEXT_ONLY = (forms.DateField, forms.TimeField, forms.DateTimeField)

@@ -12,7 +12,8 @@ def positive_int(params: QueryDict, name: str, default: int) -> int:
     raw = params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    # isdecimal and ASCII: "²" and "٣" are digits to str.isdigit, not to int().
+    if not (raw.isascii() and raw.isdecimal()) or int(raw) < 1:
         raise ApiError(400, {"error": f"{name} doit être un entier positif."})
     return int(raw)
 

@@ -620,6 +620,7 @@ ERRORS: dict[int, tuple[str, str, Schema]] = {
     ),
     404: ("NotFound", "Unknown tenant, row or page.", ref("Detail")),
     413: ("TooLarge", "Body larger than the server accepts.", ref("Detail")),
+    415: ("UnsupportedMediaType", "A body that is not JSON (application/json).", ref("Detail")),
     429: ("TooManyRequests", "Too many failed sign-ins: wait a few minutes.", ref("Detail")),
 }
 
@@ -684,7 +685,7 @@ def operation(
 
 
 PAGE = ("page", "page_size")
-WRITE = (400, 413)  # any POST, PUT or PATCH: malformed JSON, body too large
+WRITE = (400, 413, 415)  # any POST, PUT or PATCH: malformed JSON, too large, not JSON
 
 
 def public_operations() -> dict[str, dict[str, Schema]]:

@@ -86,7 +86,7 @@ def reply_to(text: str | None) -> dict:
         return {"type": "pong"}
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a message nested thousands deep
         return {"type": "error", "detail": "JSON invalide."}
     if isinstance(data, dict) and data.get("type") == "ping":
         return {"type": "pong"}

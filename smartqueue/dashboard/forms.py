@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from smartqueue.devices.models import Display, Kiosk
+from smartqueue.notifications.addresses import InternalAddress, refuse_internal
 from smartqueue.notifications.models import NotificationTemplate, WebhookEndpoint
 from smartqueue.notifications.planning import check_template
 from smartqueue.queues.models import Counter, Holiday, OpeningHours, Queue, Service, Site
@@ -172,6 +173,12 @@ class WebhookEndpointForm(forms.ModelForm):
         url = self.cleaned_data["url"]
         if not url.startswith("https://"):
             raise forms.ValidationError(_("L'adresse doit commencer par https://"))
+        try:
+            refuse_internal(url)
+        except InternalAddress:
+            raise forms.ValidationError(
+                _("Cette adresse mène à un réseau interne : donnez une adresse publique.")
+            ) from None
         return url
 
 

@@ -4,10 +4,11 @@ import csv
 from datetime import timedelta
 
 from django import forms
-from django.http import StreamingHttpResponse
+from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import tenant_context
 
 from smartqueue.accounts.decorators import member_required
 from smartqueue.accounts.models import Membership, Role
@@ -64,13 +65,22 @@ def default_period() -> dict:
     return {"start": (today - timedelta(days=6)).isoformat(), "end": today.isoformat()}
 
 
+def asked_period(query: QueryDict) -> QueryDict:
+    """The query with the default period where it gives no dates (a fresh page's CSV link)."""
+    asked = query.copy()
+    if "start" not in asked and "end" not in asked:
+        asked.update(default_period())
+    return asked
+
+
 @member_required(Role.ADMIN, Role.MANAGER)
 def reports(request):
-    form = ReportForm(request.GET or default_period(), tenant=request.tenant)
+    asked = asked_period(request.GET)
+    form = ReportForm(asked, tenant=request.tenant)
     if not form.is_valid():
         return render(request, "dashboard/reports.html", {"form": form}, status=400)
-    if request.GET.get("format") == "csv":
-        return csv_export(form.filters())
+    if asked.get("format") == "csv":
+        return csv_export(request.tenant, form.filters())
     report = build_report(form.filters())
     context = {
         "form": form,
@@ -78,9 +88,15 @@ def reports(request):
         "weekdays": WEEKDAYS,
         "hours": range(24),
         "bars": day_bars(report.by_day),
-        "query": request.GET.urlencode(),
+        "query": without_format(asked).urlencode(),  # the CSV link adds its own
     }
     return render(request, "dashboard/reports.html", context)
+
+
+def without_format(query: QueryDict) -> QueryDict:
+    query = query.copy()
+    query.pop("format", None)
+    return query
 
 
 CHART_WIDTH, CHART_HEIGHT = 580, 180
@@ -112,11 +128,26 @@ class Echo:
         return value
 
 
-def csv_lines(rows):
+def csv_lines(tenant, filters: Filters):
+    """The file's lines. The server reads them after the view has returned, when the tenant
+    middleware has put the connection back on the public schema: so the generator enters the
+    tenant's schema itself, and leaving it (at the end, on an error or a closed download)
+    closes the rows' cursor."""
     writer = csv.writer(Echo())
     yield writer.writerow(list(CSV_COLUMNS))
-    for row in rows:
-        yield writer.writerow([as_text_cell(value) for value in row])
+    with tenant_context(tenant):
+        rows = (
+            filters.tickets()
+            .annotate(wait=WAIT)
+            .values_list(*CSV_COLUMNS.values())
+            .order_by("created_at")
+            .iterator(chunk_size=2000)
+        )
+        try:
+            for row in rows:
+                yield writer.writerow([as_text_cell(value) for value in row])
+        finally:
+            rows.close()
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -148,15 +179,10 @@ CSV_COLUMNS = {
 }
 
 
-def csv_export(filters: Filters) -> StreamingHttpResponse:
-    rows = (
-        filters.tickets()
-        .annotate(wait=WAIT)
-        .values_list(*CSV_COLUMNS.values())
-        .order_by("created_at")
-        .iterator(chunk_size=2000)
+def csv_export(tenant, filters: Filters) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        csv_lines(tenant, filters), content_type="text/csv; charset=utf-8"
     )
-    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     name = f"smartqueue-{filters.start}-{filters.end}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

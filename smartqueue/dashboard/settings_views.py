@@ -1,12 +1,14 @@
 """Settings pages for managers and admins: one list and one form per kind of thing, each change
 audited. Queue status and device secrets have their own buttons."""
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,10 +23,13 @@ from smartqueue.dashboard import forms
 from smartqueue.devices.models import Display, Kiosk, new_secret
 from smartqueue.errors import DomainError
 from smartqueue.ids import as_uuid
+from smartqueue.live.dispatcher import dispatcher
+from smartqueue.live.groups import device_link_group
 from smartqueue.queues import services
 from smartqueue.queues.history import Actor, audit, save_audited
 from smartqueue.queues.models import Counter, Queue
 
+logger = logging.getLogger(__name__)
 ONLINE_WITHIN = timedelta(minutes=2)
 MANAGERS = (Role.ADMIN, Role.MANAGER)
 
@@ -121,8 +126,11 @@ def new_device_secret(request, section: str, pk: str):
     if model is None:
         raise Http404
     device = get_object_or_404(model, pk=as_uuid(pk))
+    old_secret = device.secret
     device.secret = new_secret()
     device.save(update_fields=["secret"])
+    schema = request.tenant.schema_name
+    transaction.on_commit(lambda: close_link_sockets(schema, old_secret))
     audit(
         by=Actor.from_request(request),
         action=f"{section[:-1]}.secret_renewed",
@@ -135,6 +143,14 @@ def new_device_secret(request, section: str, pk: str):
         _("Nouveau lien pour « %(device)s » : l'ancien ne fonctionne plus.") % {"device": device},
     )
     return redirect("settings_list", tenant_slug=request.tenant.slug, section=section)
+
+
+def close_link_sockets(schema: str, secret: str) -> None:
+    """The screens opened with the old link stop hearing the board at once."""
+    try:
+        dispatcher.send_message(device_link_group(schema, secret), {"type": "live.link_renewed"})
+    except Exception:  # noqa: BLE001 (the link is renewed even with the channel layer away)
+        logger.exception("could not close the sockets of a renewed device link")
 
 
 def device_link(request, section: str, device) -> str:

@@ -35,17 +35,18 @@ class KioskTicketForm(forms.Form):
         return data
 
     def customer(self) -> Customer | None:
-        """The customer behind the phone number, with the channel they chose to be told on."""
+        """The customer behind the phone number, attached as they are; a new one with the
+        channel chosen here only when the number is unknown. A public device never changes a
+        record (its owner's channels are theirs to choose, with the staff)."""
         phone, notify = self.cleaned_data["phone"], self.cleaned_data["notify"]
         if not phone:
             return None
-        customer = Customer.objects.filter(phone=phone, is_active=True).first()
-        if customer is None:
-            customer = Customer(phone=phone)
-        customer.notify_sms = customer.notify_sms or notify == "sms"
-        customer.notify_whatsapp = customer.notify_whatsapp or notify == "whatsapp"
-        customer.save()
-        return customer
+        found = Customer.objects.filter(phone=phone).first()
+        if found is not None:
+            return found
+        return Customer.objects.create(
+            phone=phone, notify_sms=notify == "sms", notify_whatsapp=notify == "whatsapp"
+        )
 
 
 class CheckInForm(forms.Form):

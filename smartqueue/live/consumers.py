@@ -12,13 +12,20 @@ from smartqueue.accounts.roles import membership_for
 from smartqueue.devices.models import Display, Kiosk, with_secret
 from smartqueue.ids import as_uuid
 from smartqueue.languages import chosen_language
-from smartqueue.live.groups import counter_group, display_group, kiosk_group, queue_tick_group
+from smartqueue.live.groups import (
+    counter_group,
+    device_link_group,
+    display_group,
+    kiosk_group,
+    queue_tick_group,
+)
 from smartqueue.live.watchdog import WatchedSocket, leave_group, watchdog
 from smartqueue.queues.models import Site, Ticket
 from smartqueue.queues.selectors import latest_leg
 from smartqueue.tenants.models import Tenant
 
 NOT_FOUND, FORBIDDEN = 4404, 4403
+DEVICES = ("display", "kiosk")  # opened with a link's secret, closed when it is renewed
 
 
 class LivePageConsumer(WatchedSocket, AsyncWebsocketConsumer):
@@ -36,18 +43,30 @@ class LivePageConsumer(WatchedSocket, AsyncWebsocketConsumer):
             return
         self.group = group
         await self.channel_layer.group_add(group, self.channel_name)
+        if kwargs["kind"] in DEVICES:
+            self.link_group = device_link_group(group.split(".")[0], kwargs["key"])
+            await self.channel_layer.group_add(self.link_group, self.channel_name)
         await self.accept()
         watchdog.watch(self)
 
     async def disconnect(self, code):
         if getattr(self, "group", None):
             await leave_group(self, self.group)
+        if getattr(self, "link_group", None):
+            await leave_group(self, self.link_group)
 
     async def receive(self, text_data=None, bytes_data=None):
         pass  # pages talk to the server over HTTP; the socket only listens
 
     async def live_html(self, message):
         await self.send(text_data=message["html"])
+
+    async def live_link_renewed(self, message):
+        """The device's link was renewed: the old one hears nothing more, even before the
+        browser has acknowledged the close."""
+        await self.disconnect(FORBIDDEN)  # leaves the groups
+        self.group = self.link_group = None
+        await self.close(code=FORBIDDEN)
 
 
 def group_for(slug: str, kind: str, key: str, user, language: str) -> tuple[str | None, int]:

@@ -1,5 +1,7 @@
 """Channel group names: always the schema first, so tenants never share a group."""
 
+import hashlib
+
 
 def display_group(schema: str, site_id, language: str, layout: str) -> str:
     """Displays hear the board in their own language and layout."""
@@ -17,3 +19,9 @@ def kiosk_group(schema: str, site_id) -> str:
 
 def queue_tick_group(schema: str, queue_id) -> str:
     return f"{schema}.tick.{queue_id}"
+
+
+def device_link_group(schema: str, secret: str) -> str:
+    """The sockets opened with one display's or kiosk's link (named by a digest of the secret:
+    group names are not secret). Renewing the link closes them (devices.revoke)."""
+    return f"{schema}.link.{hashlib.sha256(secret.encode()).hexdigest()[:40]}"

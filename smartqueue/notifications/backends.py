@@ -7,6 +7,7 @@ message or raises DeliveryError."""
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import time
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
+from smartqueue.notifications.addresses import InternalAddress, post_to_public
 from smartqueue.notifications.models import Channel, Notification
 from smartqueue.tenants.services import current_tenant
 
@@ -165,11 +167,26 @@ class WebhookBackend:
             "X-SmartQueue-Signature": "sha256=" + sign(endpoint.secret, timestamp, body),
         }
         try:
-            post(endpoint.url, body, headers)
+            deliver_webhook(endpoint.url, body, headers)
         except DeliveryError as error:
             error.permanent = False  # a receiver down or refusing today may accept tomorrow
             raise
         return event_id
+
+
+def deliver_webhook(url: str, body: bytes, headers: dict) -> None:
+    """Only to a public address (addresses.py), and a redirect is a failure, never followed."""
+    try:
+        status, answer = post_to_public(url, body, headers, TIMEOUT_SECONDS)
+    except InternalAddress:
+        raise DeliveryError("adresse interne refusée (réseau privé, boucle locale…)") from None
+    except (OSError, http.client.HTTPException, UnicodeError) as error:
+        raise DeliveryError(f"réseau : {error}") from None
+    if 300 <= status < 400:
+        raise DeliveryError(f"HTTP {status}: redirection non suivie")
+    if status >= 400:
+        detail = answer.decode("utf-8", "replace")[:300]
+        raise DeliveryError(f"HTTP {status}: {detail}")
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:

@@ -2,7 +2,7 @@
 
 Validation only; booking itself is appointments.book_appointment."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -10,6 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from smartqueue.phones import international_phone
 from smartqueue.queues.models import Customer, Queue, Service, Site
+
+
+def at_calendar_edge(moment: datetime) -> bool:
+    """Too near year 1 or 9999 to add a slot's length or change zone (OverflowError)."""
+    try:
+        moment.astimezone(UTC) + timedelta(days=2)
+        moment.astimezone(UTC) - timedelta(days=2)
+    except OverflowError:
+        return True
+    return False
 
 
 class BookingForm(forms.Form):
@@ -29,7 +39,7 @@ class BookingForm(forms.Form):
             moment = datetime.fromisoformat(self.cleaned_data["starts_at"])
         except ValueError:
             raise forms.ValidationError(_("Choisissez un créneau.")) from None
-        if moment.tzinfo is None:
+        if moment.tzinfo is None or at_calendar_edge(moment):
             raise forms.ValidationError(_("Choisissez un créneau."))
         return moment
 
@@ -50,22 +60,25 @@ class BookingForm(forms.Form):
         return data
 
     def customer(self, language: str) -> Customer:
-        """The customer's record, found by phone (else email), with their reminder channels."""
+        """The customer's record, found by phone (else email) and attached as it is; a new one
+        with this form's details only when none is found. A public form never changes a
+        record: whoever knows a phone number could otherwise redirect its owner's reminders
+        to their own address (the owner corrects their details with the staff)."""
         data = self.cleaned_data
         found = None
         if data["phone"]:
             found = Customer.objects.filter(phone=data["phone"]).first()
         elif data["email"]:
             found = Customer.objects.filter(email__iexact=data["email"]).first()
-        customer = found or Customer()
+        if found is not None:
+            return found
         first, _, last = data["name"].strip().partition(" ")
-        customer.first_name, customer.last_name = first[:150], last[:150]
-        customer.phone = data["phone"] or customer.phone
-        customer.email = data["email"] or customer.email
-        customer.notify_sms = bool(data["phone"]) or customer.notify_sms
-        customer.notify_email = bool(data["email"]) or customer.notify_email
-        customer.is_active = True
-        if language in dict(settings.LANGUAGES):
-            customer.language = language
-        customer.save()
-        return customer
+        return Customer.objects.create(
+            first_name=first[:150],
+            last_name=last[:150],
+            phone=data["phone"],
+            email=data["email"],
+            notify_sms=bool(data["phone"]),
+            notify_email=bool(data["email"]),
+            language=language if language in dict(settings.LANGUAGES) else "fr",
+        )

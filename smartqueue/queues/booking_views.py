@@ -5,12 +5,17 @@ appointment's random id is the secret of its page, as a ticket's is."""
 from datetime import date, timedelta
 
 import segno
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smartqueue.cache import over_limit
 from smartqueue.errors import DomainError
 from smartqueue.ids import as_uuid
 from smartqueue.languages import supported
@@ -21,36 +26,57 @@ from smartqueue.queues.models import Appointment, Service, Site
 from smartqueue.queues.slots import bookable_days, slots_of_day
 
 TEMPLATE = "queues/book.html"
+# Booking attempts per client address and hour: the page needs no login, and a script
+# varying names and phones would otherwise book every slot of the week.
+BOOKINGS_PER_HOUR = 20
 
 
 def book(request, tenant_slug: str):
     language = supported(request.GET.get("lang") or request.POST.get("lang"))
     with translation.override(language):  # the refusals too are in the customer's language
         form = BookingForm(request.POST or None)
-        error = ""
+        error, status = "", 200
         if request.method == "POST" and form.is_valid():
-            try:
-                appointment = book_from(request, form, language)
-            except DomainError as refused:
-                error = refused.message
+            if too_many_bookings(request):
+                error, status = (
+                    _("Trop de réservations depuis cette adresse : réessayez plus tard."),
+                    429,
+                )
             else:
-                return redirect("booking", tenant_slug=tenant_slug, appointment_id=appointment.pk)
+                try:
+                    appointment = book_from(request, form, language)
+                except DomainError as refused:
+                    error = refused.message
+                else:
+                    return redirect(
+                        "booking", tenant_slug=tenant_slug, appointment_id=appointment.pk
+                    )
         context = choice_context(request, form, error, language)
         with timezone.override(context["zone"]):  # slots in the agency's time
-            return render(request, TEMPLATE, context)
+            return render(request, TEMPLATE, context, status=status)
+
+
+def too_many_bookings(request) -> bool:
+    """Every attempt counts, refused ones too (a script tries slots until one is free)."""
+    try:
+        address = get_adapter(request).get_client_ip(request)  # sign-in limits use it too
+    except PermissionDenied:
+        address = "unknown"
+    return over_limit(f"booking:{address}", limit=BOOKINGS_PER_HOUR, window_seconds=3600)
 
 
 def book_from(request, form: BookingForm, language: str) -> Appointment:
     data = form.cleaned_data
     service = data["service"]
-    return appointments.book_appointment(
-        service=service,
-        site=data["site"],
-        starts_at=data["starts_at"],
-        ends_at=data["starts_at"] + timedelta(minutes=service.slot_minutes),
-        customer=form.customer(language),
-        by=Actor.from_request(request, label="réservation en ligne"),
-    )
+    with transaction.atomic():  # no customer row left behind by a refused booking
+        return appointments.book_appointment(
+            service=service,
+            site=data["site"],
+            starts_at=data["starts_at"],
+            ends_at=data["starts_at"] + timedelta(minutes=service.slot_minutes),
+            customer=form.customer(language),
+            by=Actor.from_request(request, label="réservation en ligne"),
+        )
 
 
 def choice_context(request, form: BookingForm, error: str, language: str) -> dict:

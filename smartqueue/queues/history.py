@@ -51,16 +51,27 @@ def _plain(value: Any) -> Any:
     return value if value is None or isinstance(value, int | str | bool) else str(value)
 
 
+SECRET_FIELDS = frozenset({"secret"})  # webhook signing keys, device links
+
+
 def plain(values: dict) -> dict:
-    """JSON-safe values for the audit log (ids and dates as text, related sets as id lists)."""
+    """JSON-safe values for the audit log (ids and dates as text, related sets as id lists);
+    secrets masked, their last characters kept to show that one changed."""
     return {
-        key: [str(getattr(v, "pk", v)) for v in value]
+        key: masked(value)
+        if key in SECRET_FIELDS
+        else [str(getattr(v, "pk", v)) for v in value]
         if isinstance(value, list | tuple)
         else value
         if value is None or isinstance(value, bool | int | float | str)
         else str(value)
         for key, value in values.items()
     }
+
+
+def masked(value) -> str:
+    text = str(value or "")
+    return "…" + text[-4:] if len(text) > 16 else "…"
 
 
 def save_audited(form, *, by: Actor):

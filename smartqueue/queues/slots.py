@@ -76,7 +76,10 @@ def bookable_days(site: Site) -> list[date]:
 
 def is_slot(site: Site, service: Service, starts_at: datetime, ends_at: datetime) -> bool:
     """The times name one of the site's slots for that service (not any odd interval)."""
-    local = starts_at.astimezone(site.zone)
     if ends_at - starts_at != timedelta(minutes=service.slot_minutes):
         return False
-    return local in slot_starts(site, service, local.date())
+    try:
+        local = starts_at.astimezone(site.zone)
+        return local in slot_starts(site, service, local.date())
+    except OverflowError:  # a moment at the calendar's edge (year 1 or 9999) is no slot
+        return False

@@ -1,5 +1,7 @@
 """Admins edit what customers read and where webhooks go; managers do not see these pages."""
 
+import json
+
 import pytest
 
 from smartqueue.accounts.models import Role
@@ -49,3 +51,31 @@ def test_an_admin_adds_a_webhook_on_https_only(client, admin):
     endpoint = WebhookEndpoint.objects.get()
     assert endpoint.events == ["ticket.called"] and len(endpoint.secret) == 64
     assert endpoint.secret in client.get("/t/alpha/settings/webhooks/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hooks",
+        "https://localhost:8443/hooks",
+        "https://10.1.2.3/hooks",
+        "https://192.168.1.10/hooks",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/hooks",
+        "https://[::ffff:127.0.0.1]/hooks",
+        "https://0.0.0.0/hooks",
+    ],
+)
+def test_a_webhook_to_an_internal_address_is_refused(client, admin, url):
+    form = {"url": url, "events": ["ticket.called"], "is_active": "on"}
+    refused = client.post("/t/alpha/settings/webhooks/new/", form)
+    assert "réseau interne" in refused.content.decode() and not WebhookEndpoint.objects.exists()
+
+
+def test_the_audit_trail_never_shows_a_webhook_secret(client, admin):
+    form = {"url": "https://example.com/hooks", "events": ["ticket.called"], "is_active": "on"}
+    client.post("/t/alpha/settings/webhooks/new/", form)
+    secret = WebhookEndpoint.objects.get().secret
+    row = AuditLog.objects.get(action="webhookendpoint.created")
+    assert secret not in json.dumps(row.after) and row.after["secret"] == "…" + secret[-4:]
+    assert secret not in client.get("/t/alpha/audit/").content.decode()

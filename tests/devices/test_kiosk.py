@@ -55,6 +55,15 @@ def test_a_local_phone_number_is_read_in_the_sites_country(client, kiosk):
     assert Customer.objects.get(phone="+221771234567").notify_whatsapp
 
 
+def test_the_kiosk_attaches_a_known_number_and_never_changes_its_customer(client, kiosk):
+    device, queue = kiosk
+    awa = Customer.objects.create(phone="+221771234567", notify_sms=True, is_active=False)
+    take(client, device, queue, phone="77 123 45 67", notify="whatsapp")
+    assert Ticket.objects.get().customer == awa and Customer.objects.count() == 1
+    awa.refresh_from_db()
+    assert (awa.notify_sms, awa.notify_whatsapp, awa.is_active) == (True, False, False)
+
+
 def test_an_invalid_phone_number_is_refused_with_a_message(client, kiosk):
     device, queue = kiosk
     response = take(client, device, queue, phone="12")

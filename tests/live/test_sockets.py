@@ -5,7 +5,9 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 
+from smartqueue.accounts.models import Role
 from smartqueue.asgi import application
 from smartqueue.devices.models import Display
 from smartqueue.live.dispatcher import dispatcher
@@ -97,3 +99,31 @@ def test_a_recall_is_announced_again_with_a_new_key(branch, tenants):
 
     message = async_to_sync(scenario)()
     assert f'data-announce="{ticket.pk}:1"' in message
+
+
+def test_a_renewed_display_link_closes_the_sockets_opened_with_the_old_one(branch, tenants):
+    queue, counter, display = branch
+    agent = make_agent(counter)
+    services.create_ticket(queue=queue)
+    dispatcher.flush()
+    manager = Client()
+    manager.force_login(make_user(tenant=tenants.alpha, role=Role.MANAGER))
+
+    def renew():
+        response = manager.post(f"/t/alpha/settings/displays/{display.pk}/secret/")
+        assert response.status_code == 302
+
+    async def scenario():
+        path = f"/ws/tenants/alpha/live/display/{display.secret}/"
+        communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
+        assert (await communicator.connect(timeout=5))[0]
+        await database_sync_to_async(renew)()
+        closed = await communicator.receive_output(timeout=5)
+        await database_sync_to_async(services.call_next)(by=agent)
+        heard_after = await communicator.receive_nothing(timeout=1)
+        await communicator.disconnect()
+        return closed, heard_after
+
+    closed, nothing_after = async_to_sync(scenario)()
+    assert closed == {"type": "websocket.close", "code": 4403}
+    assert nothing_after

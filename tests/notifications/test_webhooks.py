@@ -1,7 +1,9 @@
 """Integrators' webhooks: a signed body per event, de-duplicated by its id, retried through the
 outbox; an endpoint failing for a day is switched off and the admins are told."""
 
+import threading
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
@@ -18,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def receiver(alpha):
+def receiver(alpha, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # the receiver listens on the loopback
     endpoint = WebhookEndpoint.objects.create(
         url="http://placeholder", events=["ticket.created", "appointment.*"]
     )
@@ -85,3 +88,42 @@ def test_an_endpoint_failing_for_a_day_is_switched_off_and_admins_told(receiver)
     assert not endpoint.is_active and row.status == "failed"
     assert mail.outbox and "désactivé" in mail.outbox[-1].subject
     assert mail.outbox[-1].to == ["admin@alpha.test"]
+
+
+def test_an_endpoint_leading_inside_is_refused_at_delivery(receiver, settings):
+    """Saved when its name pointed outside, or before the check existed: each delivery checks
+    the address again, and nothing reaches the internal receiver."""
+    endpoint, server = receiver
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    plan("ticket.created", {"ticket_id": None, "number": "A001"})
+    deliver_all()
+    row = Notification.objects.get(endpoint=endpoint)
+    assert server.received == [] and "adresse interne" in row.last_error
+
+
+class Redirector(BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.send_response(307)
+        self.send_header("Location", self.server.target)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_redirect_is_never_followed(receiver):
+    endpoint, server = receiver
+    redirector = ThreadingHTTPServer(("127.0.0.1", 0), Redirector)
+    redirector.target = endpoint.url  # where an attacker would send us: inside
+    threading.Thread(target=redirector.serve_forever, daemon=True).start()
+    try:
+        endpoint.url = f"http://127.0.0.1:{redirector.server_port}/hooks/"
+        endpoint.save()
+        plan("ticket.created", {"ticket_id": None, "number": "A001"})
+        deliver_all()
+    finally:
+        redirector.shutdown()
+        redirector.server_close()
+    row = Notification.objects.get(endpoint=endpoint)
+    assert server.received == [] and "redirection non suivie" in row.last_error

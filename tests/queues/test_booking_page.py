@@ -1,16 +1,25 @@
 """The public booking page: no login, a free slot, a code; full slots and bad input refused."""
 
 import html
+import uuid
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 
-from smartqueue.queues import clock
+from smartqueue.queues import booking_views, clock
 from smartqueue.queues.models import Appointment, Customer, OpeningHours
 from smartqueue.queues.slots import slots_of_day
 from tests.factories import make_queue, make_site
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    """A fresh address per test: bookings are limited per address and hour, and the counters
+    outlive a test run (Redis)."""
+    return Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}")
 
 
 @pytest.fixture
@@ -68,11 +77,54 @@ def test_a_full_slot_and_missing_contact_are_refused_on_the_page(client, queue):
     assert client.post("/t/alpha/book/", form).status_code == 302
     full = client.post("/t/alpha/book/", form).content.decode()
     assert "complet" in full
+    someone_else = client.post("/t/alpha/book/", {**form, "email": "ali@example.sn"})
+    assert "complet" in someone_else.content.decode()
+    assert Customer.objects.count() == 1  # no record left behind by the refused booking
     nothing = client.post("/t/alpha/book/", {**form, "email": ""}).content.decode()
     assert "téléphone ou un e-mail" in nothing
     odd = client.post("/t/alpha/book/", {**form, "starts_at": "not a time"}).content.decode()
     assert "Choisissez un créneau" in odd
     assert Appointment.objects.count() == 1
+
+
+def test_a_booking_attaches_to_a_known_customer_and_never_changes_their_record(client, queue):
+    awa = Customer.objects.create(
+        first_name="Awa", phone="+221771234567", email="awa@example.sn", notify_email=True
+    )
+    slot = next_free(queue)
+    form = {
+        "site": queue.site.pk,
+        "service": queue.service.pk,
+        "starts_at": slot.key,
+        "name": "Un Inconnu",
+        "phone": "77 123 45 67",
+        "email": "stranger@example.com",
+        "lang": "en",
+    }
+    assert client.post("/t/alpha/book/", form).status_code == 302
+    assert Appointment.objects.get().customer == awa and Customer.objects.count() == 1
+    awa.refresh_from_db()
+    assert (awa.first_name, awa.last_name, awa.email) == ("Awa", "", "awa@example.sn")
+    assert (awa.notify_sms, awa.notify_email, awa.language) == (False, True, "fr")
+
+
+def test_bookings_from_one_address_are_limited_per_hour(client, queue, monkeypatch):
+    monkeypatch.setattr(booking_views, "BOOKINGS_PER_HOUR", 3)
+    here, elsewhere = (f"2001:db8::{uuid.uuid4().hex[:4]}:{n}" for n in (1, 2))  # fresh counters
+    slots = slots_of_day(queue.site, queue.service, next_free(queue).starts_at.date())
+    form = {"site": queue.site.pk, "service": queue.service.pk, "name": "Awa"}
+    for n, slot in enumerate(slots[:3]):
+        booked = client.post(
+            "/t/alpha/book/",
+            {**form, "starts_at": slot.key, "email": f"p{n}@example.sn"},
+            REMOTE_ADDR=here,
+        )
+        assert booked.status_code == 302
+    fourth = {**form, "starts_at": slots[3].key, "email": "p4@example.sn"}
+    refused = client.post("/t/alpha/book/", fourth, REMOTE_ADDR=here)
+    assert refused.status_code == 429 and "Trop de réservations" in refused.content.decode()
+    assert Appointment.objects.count() == 3
+    assert client.post("/t/alpha/book/", fourth, REMOTE_ADDR=elsewhere).status_code == 302
 
 
 def test_another_tenants_booking_page_is_not_found(client, queue, beta):
