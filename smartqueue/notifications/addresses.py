@@ -53,11 +53,10 @@ def post_to_public(url: str, body: bytes, headers: dict, timeout: float) -> tupl
     parts = urlsplit(url)
     secure = parts.scheme == "https"
     port = parts.port or (443 if secure else 80)
-    ip = public_addresses(parts.hostname or "", port)[0]
-    if secure:
-        connection = PinnedHTTPSConnection(parts.hostname, ip, port=port, timeout=timeout)
-    else:
-        connection = PinnedHTTPConnection(parts.hostname, ip, port=port, timeout=timeout)
+    host = parts.hostname or ""
+    ip = public_addresses(host, port)[0]
+    kind = PinnedHTTPSConnection if secure else PinnedHTTPConnection
+    connection: http.client.HTTPConnection = kind(host, ip, port=port, timeout=timeout)
     path = parts.path or "/"
     try:
         connection.request("POST", f"{path}?{parts.query}" if parts.query else path, body, headers)
