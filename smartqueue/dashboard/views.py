@@ -21,9 +21,9 @@ def dashboard(request):
         "sites": sites,
         "site": site,
         "board": site_dashboard(site) if site else None,
-        "ws_url": f"/ws/tenants/{request.tenant.slug}/live/counter/{site.pk}/" if site else "",
+        "ws_url": f"/ws/tenants/{request.tenant.slug}/live/dashboard/sites/",
     }
     with timezone.override(site.zone if site else None):
         if request.GET.get("fragment") == "board":
-            return render(request, f"{TEMPLATE}#board", context)
+            return render(request, f"{TEMPLATE}#board", {**context, "oob": True})
         return render(request, TEMPLATE, context)

@@ -1,0 +1,48 @@
+"""Staff pages as served: the dashboard live (tabs, no stray out-of-band fragments), the staff
+navigation, the settings index, readable audit and reports."""
+
+import pytest
+from playwright.sync_api import expect
+
+from smartqueue.accounts.models import Role
+from smartqueue.queues import services
+from tests.e2e.pages import PHONE, open_page, wait_until
+from tests.factories import make_queue, make_site, make_user
+
+pytestmark = pytest.mark.e2e
+STAFF = {"width": 1366, "height": 768}
+
+COUNT_OOB_ERRORS = """() => { window.oobErrors = 0; window.messages = 0;
+  document.body.addEventListener("htmx:oobErrorNoTarget", () => window.oobErrors++);
+  document.body.addEventListener("htmx:wsAfterMessage", () => window.messages++); }"""
+
+
+def test_live_updates_reach_dashboard_and_ticket_page_without_stray_fragments(
+    browser, live_server_url, committed
+):
+    first, second = make_site(name="Agence Plateau"), make_site(name="Agence Yoff")
+    here, there = make_queue(first, letter="A"), make_queue(second, letter="B")
+    ticket = services.create_ticket(queue=here)
+    manager = make_user(tenant=committed, role=Role.MANAGER)
+    base = f"{live_server_url}/t/alpha"
+    dashboard = open_page(
+        browser, f"{base}/dashboard/?site={first.pk}", user=manager, viewport=STAFF
+    )
+    phone = open_page(browser, f"{base}/ticket/{ticket.pk}/", viewport=PHONE)
+    for page in (dashboard, phone):
+        page.evaluate(COUNT_OOB_ERRORS)
+    yoff = dashboard.get_by_role("link", name="Agence Yoff")
+    expect(yoff.locator(".badge")).to_have_text("0")
+
+    for _ in range(3):
+        services.create_ticket(queue=here)
+        services.create_ticket(queue=there)
+
+    expect(dashboard.get_by_test_id("kpi-waiting")).to_have_text("4", timeout=3000)
+    expect(yoff.locator(".badge")).to_have_text("3", timeout=3000)
+    expect(dashboard.get_by_role("link", name="Agence Plateau").locator(".badge")).to_have_text("4")
+    wait_until(phone, "window.messages >= 1", timeout=3)
+    dashboard.screenshot(path="/tmp/h3-dashboard-live.png")
+    assert dashboard.evaluate("window.messages") > 0
+    assert dashboard.evaluate("window.oobErrors") == 0
+    assert phone.evaluate("window.oobErrors") == 0
