@@ -46,3 +46,27 @@ def test_live_updates_reach_dashboard_and_ticket_page_without_stray_fragments(
     assert dashboard.evaluate("window.messages") > 0
     assert dashboard.evaluate("window.oobErrors") == 0
     assert phone.evaluate("window.oobErrors") == 0
+
+
+def test_past_sla_list_pages_through_every_late_ticket(browser, live_server_url, committed):
+    from datetime import timedelta
+
+    from smartqueue.queues.models import Ticket
+
+    site = make_site(name="Agence Plateau")
+    queue = make_queue(site, letter="A", sla_seconds=60)
+    late = [services.create_ticket(queue=queue) for _ in range(62)]
+    Ticket.objects.filter(pk__in=[t.pk for t in late]).update(
+        created_at=late[0].created_at - timedelta(hours=1)
+    )
+    manager = make_user(tenant=committed, role=Role.MANAGER)
+    base = f"{live_server_url}/t/alpha"
+    page = open_page(browser, f"{base}/dashboard/?site={site.pk}", user=manager, viewport=STAFF)
+    icons = []
+    page.on("response", lambda r: icons.append(r.status) if "favicon" in r.url else None)
+    page.get_by_test_id("past-sla-all").click()
+    expect(page.get_by_test_id("past-sla-rows").locator("li")).to_have_count(50)
+    page.screenshot(path="/tmp/h3-past-sla.png")
+    page.get_by_role("link", name="Suivante").click()
+    expect(page.get_by_test_id("past-sla-rows").locator("li")).to_have_count(12)
+    assert icons and all(status == 200 for status in icons)
