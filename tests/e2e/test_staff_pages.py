@@ -70,3 +70,34 @@ def test_past_sla_list_pages_through_every_late_ticket(browser, live_server_url,
     page.get_by_role("link", name="Suivante").click()
     expect(page.get_by_test_id("past-sla-rows").locator("li")).to_have_count(12)
     assert icons and all(status == 200 for status in icons)
+
+
+NAV_BY_ROLE = {
+    Role.AGENT: ["Guichet"],
+    Role.MANAGER: ["Guichet", "Tableau de bord", "Rapports", "Réglages", "Équipe"],
+    Role.ADMIN: ["Guichet", "Tableau de bord", "Rapports", "Réglages", "Équipe", "Journal d'audit"],
+}
+
+
+@pytest.mark.parametrize("role", list(NAV_BY_ROLE))
+def test_staff_pages_reach_each_other_through_the_navigation(
+    browser, live_server_url, committed, role
+):
+    make_site(name="Agence Plateau")
+    user = make_user(tenant=committed, role=role)
+    page = open_page(browser, f"{live_server_url}/t/alpha/", user=user, viewport=STAFF, live=False)
+    nav = page.get_by_test_id("staff-nav")
+    expect(nav.get_by_role("link")).to_have_text(NAV_BY_ROLE[role])
+    for name in NAV_BY_ROLE[role][1:]:
+        page.get_by_test_id("staff-nav").get_by_role("link", name=name).click()
+        current = page.get_by_test_id("staff-nav").locator("[aria-current=page]")
+        expect(current).to_have_text(name)
+        assert page.title() != "404"
+    if role != Role.AGENT:
+        page.get_by_test_id("staff-nav").get_by_role("link", name="Réglages").click()
+        sections = page.get_by_test_id("settings-sections")
+        expect(sections.get_by_role("link", name="Sites")).to_be_visible()
+        expect(sections.get_by_role("link", name="Webhooks")).to_have_count(
+            1 if role == Role.ADMIN else 0
+        )
+        page.screenshot(path=f"/tmp/h3-settings-{role}.png")
