@@ -101,3 +101,33 @@ def test_staff_pages_reach_each_other_through_the_navigation(
             1 if role == Role.ADMIN else 0
         )
         page.screenshot(path=f"/tmp/h3-settings-{role}.png")
+
+
+KIOSK = {"width": 1080, "height": 1920}
+
+
+def test_a_wrong_number_at_the_kiosk_keeps_the_service_and_says_why_by_the_field(
+    browser, live_server_url, committed
+):
+    from smartqueue.devices.models import Kiosk
+
+    queue = make_queue(make_site(name="Agence Plateau"), letter="A")
+    kiosk = Kiosk.objects.create(site=queue.site, name="Borne")
+    page = open_page(browser, f"{live_server_url}/t/alpha/kiosk/{kiosk.secret}/", viewport=KIOSK)
+    page.get_by_role("button", name=queue.service.name).click()
+    page.get_by_label("Votre numéro (facultatif) pour être prévenu").fill("12")
+    page.get_by_test_id("take-ticket").click()
+    expect(page.get_by_test_id("phone-error")).not_to_be_empty()
+    expect(page.locator("#chosen-name")).to_have_text(queue.service.name)
+    expect(page.get_by_test_id("take-ticket")).to_be_visible()
+    page.screenshot(path="/tmp/h3-kiosk-phone-error.png")
+    page.get_by_label("Votre numéro (facultatif) pour être prévenu").fill("77 123 45 67")
+    page.get_by_test_id("take-ticket").click()
+    expect(page.get_by_test_id("kiosk-number")).to_have_text("A001")
+
+    kiosk.is_active = False
+    kiosk.save(update_fields=["is_active"])
+    answer = page.goto(f"{live_server_url}/t/alpha/kiosk/{kiosk.secret}/")
+    assert answer.status == 410
+    expect(page.get_by_test_id("device-unavailable")).to_contain_text("désactivée")
+    page.screenshot(path="/tmp/h3-kiosk-deactivated.png")
