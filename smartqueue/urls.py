@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from smartqueue.accounts import staff_views
@@ -29,10 +31,12 @@ api_patterns = [
 tenant_patterns = [
     path("", account_views.tenant_home, name="tenant_home"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/past-sla/", dashboard_views.past_sla_list, name="dashboard_past_sla"),
     path("audit/", audit_views.audit_trail, name="audit"),
     path("reports/", report_views.reports, name="reports"),
     path("staff/", staff_views.staff, name="staff"),
     path("staff/<int:membership_id>/", staff_views.change_member, name="staff_change"),
+    path("settings/", settings_views.settings_index, name="settings_index"),
     path("settings/<str:section>/", settings_views.settings_list, name="settings_list"),
     path("settings/<str:section>/new/", settings_views.settings_edit, name="settings_create"),
     path("settings/<str:section>/<str:pk>/", settings_views.settings_edit, name="settings_edit"),
@@ -79,6 +83,8 @@ tenant_patterns = [
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    # Pages without the icon link (errors, API docs) still get one, not a 404 per visit.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("accounts/", include("allauth.urls")),
     path("language/", set_language, name="set_language"),
     path("api/v1/", include(api_patterns)),

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from smartqueue.accounts.decorators import member_required
 from smartqueue.accounts.models import Role
+from smartqueue.dashboard.audit_display import readable_rows
 from smartqueue.queues.models import AuditLog, Site
 
 PAGE_SIZE = 50
@@ -54,6 +55,7 @@ def audit_trail(request):
     zone = organisation_zone()
     context = {
         "page": page,
+        "rows": readable_rows(page),
         "filters": filters,
         "kinds": sorted(kinds),
         "query": query.urlencode(),

@@ -7,14 +7,16 @@ from datetime import date
 from django.db.models import (
     Aggregate,
     Avg,
+    CharField,
     Count,
     F,
     FloatField,
     Func,
     Q,
     QuerySet,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from smartqueue.feedback.models import Feedback
 from smartqueue.queues.expressions import SLA
@@ -107,8 +109,8 @@ def build_report(filters: Filters) -> Report:
         },
         feedback=feedback_figures(tickets),
         scores={
-            "service": feedback_scores(tickets, "service__name"),
-            "agent": feedback_scores(tickets, "agent__email"),
+            "service": feedback_scores(tickets, "service_id", F("service__name")),
+            "agent": feedback_scores(tickets, "agent_id", person_name("agent")),
         },
     )
 
@@ -152,11 +154,17 @@ def feedback_figures(tickets: QuerySet[Ticket]) -> dict:
     return counts
 
 
-def feedback_scores(tickets: QuerySet[Ticket], by: str) -> list[dict]:
-    """CSAT and NPS per service or per agent: one grouped query."""
+def person_name(user: str):
+    """A person as people call them: their name, their email only when they have none."""
+    full = Trim(Concat(f"{user}__first_name", Value(" "), f"{user}__last_name"))
+    return Coalesce(NullIf(full, Value("")), f"{user}__email", output_field=CharField())
+
+
+def feedback_scores(tickets: QuerySet[Ticket], key: str, name) -> list[dict]:
+    """CSAT and NPS per service or per agent (grouped by `key`, shown by `name`): one query."""
     rows = (
         Feedback.objects.filter(ticket__in=tickets.values("pk"))
-        .values(name=F(by))
+        .values(key, name=name)
         .annotate(
             answers=Count("id"),
             happy=Count("id", filter=Q(csat__gte=4)),

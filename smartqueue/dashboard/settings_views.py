@@ -70,6 +70,18 @@ def section_of(name: str, request) -> Section:
 
 
 @member_required(*MANAGERS)
+def settings_index(request):
+    """/settings/: every section the member may open, with how many items each has."""
+    admin = request.membership.role == Role.ADMIN
+    shown = [
+        (name, section, section.model.objects.count())
+        for name, section in SECTIONS.items()
+        if admin or not section.admins_only
+    ]
+    return render(request, "dashboard/settings_index.html", {"shown": shown})
+
+
+@member_required(*MANAGERS)
 def settings_list(request, section: str):
     chosen = section_of(section, request)
     items = chosen.model.objects.select_related(*chosen.related)

@@ -18,7 +18,7 @@ def new_secret() -> str:
     return secrets.token_urlsafe(SECRET_BYTES)
 
 
-def with_secret(model, secret: str, *related: str):
+def with_secret(model, secret: str, *related: str, active: bool = True):
     """The active device (Display or Kiosk) whose secret this is, or None.
 
     SQL only looks for the first characters: an index lookup on the whole secret could tell,
@@ -27,7 +27,7 @@ def with_secret(model, secret: str, *related: str):
     if len(secret) < LOOKUP_CHARS:
         return None
     candidates = model._default_manager.filter(
-        secret__startswith=secret[:LOOKUP_CHARS], is_active=True
+        secret__startswith=secret[:LOOKUP_CHARS], is_active=active
     ).select_related(*related)
     for candidate in candidates:
         if hmac.compare_digest(candidate.secret.encode(), secret.encode()):

@@ -24,6 +24,7 @@ from smartqueue.queues.selectors import position_in_queue
 
 DISPLAY = "devices/display.html"
 KIOSK = "devices/kiosk.html"
+UNAVAILABLE = "devices/unavailable.html"
 KIOSK_BURST_SECONDS = 2  # a double tap must not print two tickets
 KIOSK_PER_MINUTE = 30
 
@@ -35,11 +36,23 @@ def device(model, secret: str):
     return found
 
 
+def unavailable(request, model, secret: str):
+    """A device whose link no longer opens: a page the lobby can read, not a bare 404. A
+    deactivated device (410) speaks its own language; an unknown link (404) the page's."""
+    off = with_secret(model, secret, active=False)
+    language = off.language if off else supported(request.GET.get("lang"))
+    context = {"off": off, "kiosk": model is Kiosk}
+    with translation.override(language):
+        return render(request, UNAVAILABLE, context, status=410 if off else 404)
+
+
 # --- display --------------------------------------------------------------------------------
 
 
 def display_page(request, tenant_slug: str, secret: str):
-    display = device(Display, secret)
+    display = with_secret(Display, secret, "site")
+    if display is None:
+        return unavailable(request, Display, secret)
     context = {
         **display_board(display.site),
         "display": display,
@@ -66,7 +79,9 @@ def heartbeat(request, tenant_slug: str, kind: str, secret: str):
 
 
 def kiosk_page(request, tenant_slug: str, secret: str):
-    kiosk = device(Kiosk, secret)
+    kiosk = with_secret(Kiosk, secret, "site")
+    if kiosk is None:
+        return unavailable(request, Kiosk, secret)
     language = supported(request.GET.get("lang"), kiosk.language)
     context = {
         "kiosk": kiosk,
@@ -86,6 +101,8 @@ def kiosk_ticket(request, tenant_slug: str, secret: str):
     form = KioskTicketForm(request.POST, site=kiosk.site)
     with translation.override(language):
         if not form.is_valid():
+            if set(form.errors) == {"phone"} and request.headers.get("HX-Request"):
+                return phone_error(request, form)
             return render(request, f"{KIOSK}#problem", {"form": form}, status=400)
         if too_fast(kiosk):
             form.add_error(None, _("Un instant, s'il vous plaît… puis touchez de nouveau."))
@@ -123,6 +140,15 @@ def kiosk_check_in(request, tenant_slug: str, secret: str):
             else:
                 return render(request, f"{KIOSK}#ticket", ticket_context(request, kiosk, ticket))
         return render(request, f"{KIOSK}#problem", {"form": form}, status=400)
+
+
+def phone_error(request, form: KioskTicketForm):
+    """Only the number is wrong: the message goes next to the phone field and the chosen
+    service stays, instead of a screen that sends the customer back to the start."""
+    response = render(request, f"{KIOSK}#phone_error", {"form": form}, status=400)
+    response["HX-Retarget"] = "#phone-error"
+    response["HX-Reswap"] = "innerHTML"
+    return response
 
 
 def too_fast(kiosk: Kiosk) -> bool:

@@ -8,12 +8,14 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from smartqueue.accounts.models import Role
 from smartqueue.accounts.roles import membership_for
 from smartqueue.devices.models import Display, Kiosk, with_secret
 from smartqueue.ids import as_uuid
 from smartqueue.languages import chosen_language
 from smartqueue.live.groups import (
     counter_group,
+    dashboard_group,
     device_link_group,
     display_group,
     kiosk_group,
@@ -76,7 +78,10 @@ def group_for(slug: str, kind: str, key: str, user, language: str) -> tuple[str 
     finder = FINDERS.get(kind)
     if finder is None:
         return None, NOT_FOUND
-    if kind == "counter" and membership_for(user, tenant) is None:
+    membership = membership_for(user, tenant) if kind in STAFF_KINDS else None
+    if kind == "counter" and membership is None:
+        return None, FORBIDDEN
+    if kind == "dashboard" and (membership is None or membership.role == Role.AGENT):
         return None, FORBIDDEN
     with schema_context(tenant.schema_name):
         return finder(tenant.schema_name, key, language)
@@ -86,6 +91,11 @@ def counter_site(schema: str, key: str, language: str):
     pk = as_uuid(key)
     site = Site.objects.filter(pk=pk).first() if pk else None
     return (counter_group(schema, site.pk, language), 0) if site else (None, NOT_FOUND)
+
+
+def dashboard_sites(schema: str, key: str, language: str):
+    """Every site of the tenant: the key names no site (the dashboard's tabs show them all)."""
+    return (dashboard_group(schema), 0) if key == "sites" else (None, NOT_FOUND)
 
 
 def display_site(schema: str, key: str, language: str):
@@ -110,8 +120,10 @@ def ticket_queue(schema: str, key: str, language: str):
     return queue_tick_group(schema, latest_leg(ticket).queue_id), 0
 
 
+STAFF_KINDS = ("counter", "dashboard")
 FINDERS = {
     "counter": counter_site,
+    "dashboard": dashboard_sites,
     "display": display_site,
     "kiosk": kiosk_site,
     "ticket": ticket_queue,

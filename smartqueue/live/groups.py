@@ -13,6 +13,11 @@ def counter_group(schema: str, site_id, language: str) -> str:
     return f"{schema}.counter.{site_id}.{language}"
 
 
+def dashboard_group(schema: str) -> str:
+    """Managers' dashboards hear every site of the tenant: the site tabs show each one's count."""
+    return f"{schema}.dashboard"
+
+
 def kiosk_group(schema: str, site_id) -> str:
     return f"{schema}.kiosk.{site_id}"
 

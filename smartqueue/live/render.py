@@ -8,7 +8,13 @@ from django_tenants.utils import schema_context
 from smartqueue.devices.models import Display
 from smartqueue.devices.selectors import display_board
 from smartqueue.languages import STAFF_LANGUAGES
-from smartqueue.live.groups import counter_group, display_group, kiosk_group, queue_tick_group
+from smartqueue.live.groups import (
+    counter_group,
+    dashboard_group,
+    display_group,
+    kiosk_group,
+    queue_tick_group,
+)
 from smartqueue.live.sequence import next_seq
 from smartqueue.queues.events import DomainEvent
 from smartqueue.queues.models import Counter, Queue, Site
@@ -74,6 +80,8 @@ def render_messages(schema: str, site: Site, seq: int, events) -> list[tuple[str
             messages.append((counter_group(schema, site_id, language), html))
     tick = render_to_string("live/tick.html", {"seq": seq})
     messages += [(queue_tick_group(schema, queue_id), tick) for queue_id in queue_ids]
+    # Dashboards only need to know something changed: they fetch their board themselves.
+    messages.append((dashboard_group(schema), tick))
     if any(event.name == "queue.status_updated" for event in events):
         messages.append((kiosk_group(schema, site_id), tick))
     return messages

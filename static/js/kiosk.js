@@ -26,6 +26,7 @@
       show("phone");
       document.getElementById("phone").focus();
     } else if (event.target.closest(".kiosk-back")) {
+      document.getElementById("phone-error").textContent = "";
       show("service");
     } else if (event.target.closest(".kiosk-print")) {
       window.print();

@@ -91,3 +91,16 @@ def test_a_bad_period_is_a_message_and_agents_get_403(client, monday, tenants):
     assert client.get("/t/alpha/reports/?start=nope").status_code == 400
     client.force_login(make_user(tenant=tenants.alpha, role=Role.AGENT))
     assert client.get("/t/alpha/reports/").status_code == 403
+
+
+def test_agents_are_named_by_their_name_and_by_email_only_without_one(monday):
+    from smartqueue.feedback.models import Feedback
+
+    named = Feedback.objects.first().agent
+    named.first_name, named.last_name = "Fatou", "Diop"
+    named.save()
+    period = Filters(start=MONDAY.date(), end=MONDAY.date())
+    assert [row["name"] for row in build_report(period).scores["agent"]] == ["Fatou Diop"]
+    named.first_name = named.last_name = ""
+    named.save()
+    assert [row["name"] for row in build_report(period).scores["agent"]] == [named.email]

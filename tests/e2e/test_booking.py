@@ -1,10 +1,13 @@
 """A customer books on the public page, checks in at the kiosk with the code, and is called
 before the walk-ins who came earlier, since the slot has begun."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from smartqueue.queues import services
+from smartqueue.queues.models import Appointment
 from tests.e2e.pages import PHONE, counter_url, open_all_day, open_page
 
 pytestmark = pytest.mark.e2e
@@ -78,3 +81,32 @@ def test_a_choice_made_before_the_scripts_have_loaded_is_not_lost(browser, live_
     held[0].continue_()
     phone.get_by_label("Service").select_option(label=branch.advice.service.name)
     expect(phone.get_by_test_id("slots").locator("label").first).to_be_visible()
+
+
+def test_changing_the_day_before_the_name_reloads_that_days_slots(browser, live_server_url, branch):
+    """The form's name is required: a reload sent by the form itself was halted by the
+    browser's validation (htmx:validation:halted) while the name was empty, so the slots stayed
+    today's and 14:00 picked "tomorrow" booked today."""
+    open_all_day(branch.site)
+    phone = open_page(browser, f"{live_server_url}/t/alpha/book/", viewport=PHONE, live=False)
+    phone.evaluate(
+        "() => { window.halted = 0; document.body.addEventListener("
+        "'htmx:validation:halted', () => window.halted++) }"
+    )
+    phone.get_by_label("Agence").select_option(label=branch.site.name)
+    phone.get_by_label("Service").select_option(label=branch.advice.service.name)
+    expect(phone.get_by_label("Votre nom")).to_be_visible()
+    day = phone.get_by_label("Jour")
+    next_day = day.locator("option").nth(1).get_attribute("value")
+    day.select_option(next_day)
+    slot = phone.get_by_test_id("slots").locator("input[value*='T14:00']")
+    expect(slot).to_have_attribute("value", re.compile(f"^{next_day}T14:00"))
+    assert phone.evaluate("window.halted") == 0
+    phone.screenshot(path="/tmp/h3-booking-day.png")
+    phone.get_by_test_id("slots").locator(f"label[for='{slot.get_attribute('id')}']").click()
+    phone.get_by_label("Votre nom").fill("Awa Ndiaye")
+    phone.get_by_label("Téléphone (SMS)").fill("77 123 45 67")
+    phone.get_by_test_id("book").click()
+    expect(phone.get_by_test_id("booking-code")).to_be_visible()
+    booked = Appointment.objects.get(customer__first_name="Awa", site=branch.site)
+    assert booked.starts_at.astimezone(branch.site.zone).date().isoformat() == next_day
