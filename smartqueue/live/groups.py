@@ -17,3 +17,18 @@ def kiosk_group(schema: str, site_id) -> str:
 
 def queue_tick_group(schema: str, queue_id) -> str:
     return f"{schema}.tick.{queue_id}"
+
+
+def agent_group(schema: str, user_id) -> str:
+    """Every counter tab of one agent: they follow the agent's own desk."""
+    return f"{schema}.agent.{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    """The staff sockets opened with one sign-in (sessions live in the public schema): closed
+    when it signs out."""
+    return f"public.session.{session_key}"
+
+
+def schema_of(group: str) -> str:
+    return group.partition(".")[0]
