@@ -12,8 +12,8 @@ logger = logging.getLogger(__name__)
 def close_staff_sockets(sender, request, user, **kwargs) -> None:
     """user_logged_out runs before the session is flushed: its key still names the group."""
     session = getattr(request, "session", None)
-    key = getattr(session, "session_key", None)
-    if not key:
+    key = session.session_key if session is not None else None
+    if session is None or not key:
         return
     # The page reloads as soon as it hears this: the sign-in must be gone by then, so the
     # session ends here rather than a moment later in logout() (which flushes it again, a no-op).
