@@ -5,11 +5,13 @@ from django.db.models import Count
 from smartqueue.queues import clock
 from smartqueue.queues.models import Queue, Site, Ticket
 
-CALLS_SHOWN = 7
+CALLS_SHOWN = 7  # "now calling" and the last calls together
+NOW_CALLING_SHOWN = 6  # slots of "now calling": a counter each
 
 
 def display_board(site: Site) -> dict:
-    """Latest calls of the local day (the first one is "now calling") and who waits where."""
+    """Who is called now (a slot per counter), the last calls of the local day before them,
+    and who waits where."""
     queues = list(
         Queue.objects.filter(site=site)
         .exclude(status=Queue.Status.CLOSED)
@@ -24,18 +26,37 @@ def display_board(site: Site) -> dict:
         .values_list("queue_id", "n")
     )
     today = clock.now().astimezone(site.zone).date()
-    calls = list(
-        Ticket.objects.filter(queue__site=site, business_day=today, called_at__isnull=False)
+    calls = Ticket.objects.filter(queue__site=site, business_day=today, called_at__isnull=False)
+    current = now_calling(calls)
+    shown = [ticket.pk for ticket in current]
+    recent = list(
+        calls.exclude(pk__in=shown)
         .exclude(status=Ticket.Status.NO_SHOW)
         .select_related("counter")
-        .order_by("-last_announced_at", "-called_at")[:CALLS_SHOWN]
+        .order_by("-last_announced_at", "-called_at")[: max(CALLS_SHOWN - len(current), 0)]
     )
     return {
         "site": site,
         "queues": [(queue, waiting.get(queue.pk, 0)) for queue in queues],
-        "current": calls[:1],
-        "recent": calls[1:],
+        "current": current,
+        "recent": recent,
     }
+
+
+def now_calling(calls) -> list[Ticket]:
+    """One slot per counter whose ticket is still called or in service, latest call first: a
+    no-show, a transfer or a close leaves "now calling" at once, and two calls at the same
+    moment both stay in it."""
+    active = (
+        calls.filter(status__in=(Ticket.Status.CALLED, Ticket.Status.IN_SERVICE))
+        .exclude(counter=None)
+        .select_related("counter")
+        .order_by("-last_announced_at", "-called_at")
+    )
+    by_counter: dict = {}
+    for ticket in active[:NOW_CALLING_SHOWN]:
+        by_counter.setdefault(ticket.counter_id, ticket)
+    return list(by_counter.values())
 
 
 def open_queues(site: Site) -> list[Queue]:

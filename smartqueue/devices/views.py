@@ -18,7 +18,7 @@ from smartqueue.errors import DomainError
 from smartqueue.languages import supported
 from smartqueue.live.sequence import current_seq
 from smartqueue.queues import appointments, services
-from smartqueue.queues.estimates import estimated_wait_seconds, wait_range
+from smartqueue.queues.estimates import quoted_wait
 from smartqueue.queues.history import Actor
 from smartqueue.queues.selectors import position_in_queue
 
@@ -169,7 +169,7 @@ def ticket_context(request, kiosk: Kiosk, ticket) -> dict:
             "kiosk": kiosk,
             "ticket": ticket,
             "position": position,
-            "wait": wait_range(estimated_wait_seconds(ticket.queue, position)),
+            "wait": quoted_wait(ticket.queue, position),
             "link": link,
             "qr_svg": segno.make(link, error="m").svg_inline(scale=4, dark="#111"),
             "issued_at": timezone.localtime(ticket.created_at),

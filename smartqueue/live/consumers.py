@@ -14,12 +14,15 @@ from smartqueue.devices.models import Display, Kiosk, with_secret
 from smartqueue.ids import as_uuid
 from smartqueue.languages import chosen_language
 from smartqueue.live.groups import (
+    agent_group,
     counter_group,
     dashboard_group,
     device_link_group,
     display_group,
     kiosk_group,
     queue_tick_group,
+    schema_of,
+    session_group,
 )
 from smartqueue.live.watchdog import WatchedSocket, leave_group, watchdog
 from smartqueue.queues.models import Site, Ticket
@@ -28,6 +31,7 @@ from smartqueue.tenants.models import Tenant
 
 NOT_FOUND, FORBIDDEN = 4404, 4403
 DEVICES = ("display", "kiosk")  # opened with a link's secret, closed when it is renewed
+SIGNED_OUT = 4401  # the page reloads, and the sign-in page takes over
 
 
 class LivePageConsumer(WatchedSocket, AsyncWebsocketConsumer):
@@ -44,16 +48,19 @@ class LivePageConsumer(WatchedSocket, AsyncWebsocketConsumer):
             await self.close(code=refusal)
             return
         self.group = group
-        await self.channel_layer.group_add(group, self.channel_name)
+        self.staff_groups = staff_groups(group, self.scope) if kwargs["kind"] == "counter" else []
+        for each in (group, *self.staff_groups):
+            await self.channel_layer.group_add(each, self.channel_name)
         if kwargs["kind"] in DEVICES:
-            self.link_group = device_link_group(group.split(".")[0], kwargs["key"])
+            self.link_group = device_link_group(schema_of(group), kwargs["key"])
             await self.channel_layer.group_add(self.link_group, self.channel_name)
         await self.accept()
         watchdog.watch(self)
 
     async def disconnect(self, code):
         if getattr(self, "group", None):
-            await leave_group(self, self.group)
+            for each in (self.group, *getattr(self, "staff_groups", [])):
+                await leave_group(self, each)
         if getattr(self, "link_group", None):
             await leave_group(self, self.link_group)
 
@@ -69,6 +76,18 @@ class LivePageConsumer(WatchedSocket, AsyncWebsocketConsumer):
         await self.disconnect(FORBIDDEN)  # leaves the groups
         self.group = self.link_group = None
         await self.close(code=FORBIDDEN)
+
+    async def live_signed_out(self, message):
+        """The sign-in this socket was opened with has ended: it hears nothing more."""
+        await self.close(code=SIGNED_OUT)
+
+
+def staff_groups(group: str, scope) -> list[str]:
+    """A counter page also hears its agent's own desk, and is closed on sign-out."""
+    groups = [agent_group(schema_of(group), scope["user"].pk)]
+    session = scope.get("session")
+    key = session.session_key if session is not None else None
+    return [*groups, session_group(key)] if key else groups
 
 
 def group_for(slug: str, kind: str, key: str, user, language: str) -> tuple[str | None, int]:

@@ -16,6 +16,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from smartqueue.queues.events import DomainEvent
 
+AGENT_ONLY = ("agent.status_updated",)  # no site: only the agent's own counter tabs hear it
 logger = logging.getLogger(__name__)
 BATCH_WINDOW_SECONDS = 0.1
 
@@ -28,7 +29,7 @@ class Dispatcher:
         self._own_loops = threading.local()  # a loop runs in one thread at a time
 
     def submit(self, event: DomainEvent) -> None:
-        if not event.data.get("site_id"):
+        if not event.data.get("site_id") and event.name not in AGENT_ONLY:
             return  # nothing on a page depends on it
         self._ensure_thread()
         self._events.put(event)
@@ -66,16 +67,22 @@ class Dispatcher:
                     self._events.task_done()
 
     def deliver(self, batch: list[DomainEvent]) -> None:
-        from smartqueue.live.render import site_messages
+        from smartqueue.live.render import desk_messages, site_messages
 
         if get_channel_layer() is None:
             return
 
         by_site: dict[tuple[str, str], list[DomainEvent]] = {}
+        by_schema: dict[str, list[DomainEvent]] = {}
         for event in batch:
-            by_site.setdefault((event.schema_name, event.data["site_id"]), []).append(event)
+            by_schema.setdefault(event.schema_name, []).append(event)
+            if event.data.get("site_id"):
+                by_site.setdefault((event.schema_name, event.data["site_id"]), []).append(event)
         for (schema, site_id), events in by_site.items():
             for group, html in site_messages(schema, site_id, events):
+                self.send(group, html)
+        for schema, events in by_schema.items():
+            for group, html in desk_messages(schema, events):
                 self.send(group, html)
 
     def send(self, group: str, html: str) -> None:

@@ -30,3 +30,18 @@ def device_link_group(schema: str, secret: str) -> str:
     """The sockets opened with one display's or kiosk's link (named by a digest of the secret:
     group names are not secret). Renewing the link closes them (devices.revoke)."""
     return f"{schema}.link.{hashlib.sha256(secret.encode()).hexdigest()[:40]}"
+
+
+def agent_group(schema: str, user_id) -> str:
+    """Every counter tab of one agent: they follow the agent's own desk."""
+    return f"{schema}.agent.{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    """The staff sockets opened with one sign-in (sessions live in the public schema): closed
+    when it signs out."""
+    return f"public.session.{session_key}"
+
+
+def schema_of(group: str) -> str:
+    return group.partition(".")[0]

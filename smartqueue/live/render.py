@@ -3,12 +3,14 @@ partials the pages render on load."""
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django_tenants.utils import schema_context
 
 from smartqueue.devices.models import Display
 from smartqueue.devices.selectors import display_board
 from smartqueue.languages import STAFF_LANGUAGES
 from smartqueue.live.groups import (
+    agent_group,
     counter_group,
     dashboard_group,
     display_group,
@@ -17,8 +19,8 @@ from smartqueue.live.groups import (
 )
 from smartqueue.live.sequence import next_seq
 from smartqueue.queues.events import DomainEvent
-from smartqueue.queues.models import Counter, Queue, Site
-from smartqueue.queues.selectors import waiting_lists
+from smartqueue.queues.models import Counter, Queue, Site, Ticket
+from smartqueue.queues.selectors import desk_state, waiting_lists
 
 ANNOUNCED = ("ticket.called", "ticket.recalled")
 
@@ -94,3 +96,35 @@ def display_variants(site: Site) -> list[tuple[str, str]]:
         .distinct()
         .order_by()
     )
+
+
+def desk_messages(schema: str, events: list[DomainEvent]) -> list[tuple[str, str]]:
+    """Each agent whose desk changed hears its new state (selectors.desk_state) in all their
+    counter tabs; a tab that shows another redraws its desk (counter.js)."""
+    with schema_context(schema):
+        return [
+            (
+                agent_group(schema, user_id),
+                format_html(
+                    '<div id="desk-state" data-state="{}" hx-swap-oob="true" hidden></div>',
+                    desk_state(user_id),
+                ),
+            )
+            for user_id in agents_of(events)
+        ]
+
+
+def agents_of(events: list[DomainEvent]) -> list[str]:
+    """The agents concerned: whose state changed, and who holds (or held) the tickets."""
+    users = {event.data["user_id"] for event in events if event.data.get("user_id")}
+    tickets = {
+        event.data[key]
+        for event in events
+        if event.name.startswith("ticket.")
+        for key in ("ticket_id", "previous_ticket_id")
+        if event.data.get(key)
+    }
+    if tickets:
+        held = Ticket.objects.filter(pk__in=tickets).exclude(agent_id=None)
+        users.update(str(pk) for pk in held.values_list("agent_id", flat=True))
+    return sorted(users)

@@ -113,17 +113,32 @@ def typical_service_seconds(queue: Queue) -> float:
     return moving_average(seconds) if seconds else FALLBACK_SERVICE_SECONDS
 
 
-def estimated_wait_seconds(queue: Queue, position: int) -> int:
+def estimated_wait_seconds(queue: Queue, position: int, staff: Staffing | None = None) -> int:
     """Position 1 is next (in the queue's own order, selectors.position_in_queue). The first
     `free` positions are called at once; each later one waits for an agent to finish. The agents
     finish one ticket every service time ÷ their share of it (the pace), and the first of them
-    to finish is, on average, half a pace away. Nobody at work: as if one agent were coming."""
-    staff = staffing(queue)
+    to finish is, on average, half a pace away. Nobody at work: as if one agent were coming
+    (what the notification planner needs; what people read says so instead, wait_if_served)."""
+    staff = staff or staffing(queue)
     behind_busy = position - staff.free
     if behind_busy <= 0:
         return 0
     pace = typical_service_seconds(queue) / (staff.share or 1)
     return math.ceil((behind_busy - 0.5) * pace)
+
+
+def wait_if_served(queue: Queue, position: int) -> int | None:
+    """None while no agent works the queue: any figure shown to people would be made up."""
+    staff = staffing(queue)
+    return estimated_wait_seconds(queue, position, staff) if staff.agents else None
+
+
+def quoted_wait(queue: Queue, position: int) -> str:
+    """What a customer reads after "Attente estimée :"."""
+    seconds = wait_if_served(queue, position)
+    if seconds is None:
+        return _("inconnue, aucun agent ne sert cette file pour l'instant")
+    return wait_range(seconds)
 
 
 def wait_range(seconds: int) -> str:

@@ -205,6 +205,18 @@ class AgentProfile(models.Model):
     current_status = models.CharField(max_length=10, choices=Status.choices, default=Status.OFFLINE)
     status_updated_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [
+            # One agent at a desk: a second who sits down is refused (services.set_agent_status),
+            # and two who sit down at the same instant cannot both win. Offline agents keep
+            # their last counter without holding it.
+            models.UniqueConstraint(
+                fields=["counter"],
+                condition=~models.Q(current_status="offline"),
+                name="one_agent_per_counter",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"{self.user} ({self.current_status})"
 

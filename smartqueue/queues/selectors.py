@@ -14,9 +14,9 @@ from django.db.models import (
 )
 
 from smartqueue.queues import clock
-from smartqueue.queues.estimates import estimated_wait_seconds
+from smartqueue.queues.estimates import wait_if_served
 from smartqueue.queues.expressions import SLA, WAIT
-from smartqueue.queues.models import Queue, Ticket, TicketEvent
+from smartqueue.queues.models import AgentProfile, Queue, Ticket, TicketEvent
 from smartqueue.queues.numbering import business_day
 from smartqueue.queues.ordering import waiting_in_order
 
@@ -131,7 +131,7 @@ class WaitingList:
     queue: Queue
     tickets: list[Ticket]
     count: int
-    newcomer_wait_seconds: int = 0  # what a customer taking a ticket now would be told
+    newcomer_wait_seconds: int | None = 0  # what a newcomer would be told; None: nobody serves
 
     @property
     def more(self) -> int:
@@ -153,7 +153,7 @@ def waiting_lists(queues: list[Queue], limit: int = WAITING_SHOWN) -> list[Waiti
             queue=queue,
             tickets=list(waiting_in_order(queue).select_related("customer")[:limit]),
             count=counts.get(queue.pk, 0),
-            newcomer_wait_seconds=estimated_wait_seconds(queue, counts.get(queue.pk, 0) + 1),
+            newcomer_wait_seconds=wait_if_served(queue, counts.get(queue.pk, 0) + 1),
         )
         for queue in queues
     ]
@@ -166,3 +166,18 @@ def latest_leg(ticket: Ticket) -> Ticket:
         if following is None:
             return ticket
         ticket = following
+
+
+def desk_state(user_id) -> str:
+    """What an agent's desk shows, in a few characters: their counter first, then their state
+    and their tickets. Every counter tab of theirs compares it with its own and redraws (or,
+    at another counter, reloads) when it differs: a tab left open follows the agent live."""
+    seat = AgentProfile.objects.filter(user_id=user_id).values_list("counter_id", "current_status")
+    counter_id, status = seat.first() or (None, "")
+    held = (
+        Ticket.objects.filter(agent_id=user_id, status__in=(*Ticket.ACTIVE, Status.PAUSED))
+        .order_by("pk")
+        .values_list("pk", "status", "recall_count")
+    )
+    tickets = ",".join(f"{pk}:{state}:{recalls}" for pk, state, recalls in held)
+    return f"{counter_id or ''}|{status}|{tickets}"

@@ -7,7 +7,7 @@ domain event after commit.
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from smartqueue.errors import DomainError, NotFound
@@ -25,6 +25,7 @@ from smartqueue.queues.models import (
 from smartqueue.queues.numbering import business_day, insert_numbered
 from smartqueue.queues.steps import (
     AgentBusy,  # noqa: F401  (callers catch it as services.AgentBusy)
+    CounterTaken,
     end_and_free,
     free_agent,
     held_ticket,
@@ -34,10 +35,13 @@ from smartqueue.queues.steps import (
     note_profile_status,
     one_ticket_per_agent,
     profile_status_event,
+    publish_profile_status,
     publish_ticket,
     require_counter,
     require_free,
     require_holder,
+    require_on_duty,
+    require_seat_free,
     require_status,
     set_profile_status,
     ticket_event,
@@ -113,7 +117,7 @@ def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:
     """Claim the next waiting ticket for the agent, from `queue` or across the counter's."""
     with one_ticket_per_agent(by.user), transaction.atomic():
         profile = require_free(locked_profile(by.user, served=True))
-        counter = require_counter(profile)
+        counter = require_on_duty(profile, require_counter(profile))
         queues = queues_to_call(counter, profile.served, queue)  # type: ignore[attr-defined]
         was = profile.current_status
         ticket = claim_first(counter, queues, profile=profile, by=by)  # also marks them busy
@@ -318,30 +322,45 @@ def set_agent_status(*, by: Actor, status: str, counter: Counter | None = None) 
             _("Statut inconnu : %(status)s. Valeurs possibles : %(values)s")
             % {"status": status, "values": ", ".join(AgentProfile.Status.values)}
         )
-    with transaction.atomic():
-        profile = locked_profile(by.user)
-        leaving = status in (AgentProfile.Status.PAUSED, AgentProfile.Status.OFFLINE)
-        moving = counter is not None and counter.pk != profile.counter_id
-        held = held_ticket(profile)
-        if held is not None and (leaving or moving):
-            raise DomainError(
-                _("Terminez ou transférez d'abord le ticket %(number)s.") % {"number": held.number}
-            )
-        if counter is not None and not counter.is_active:
-            raise DomainError(
-                _("Le guichet « %(counter)s » est fermé.") % {"counter": counter.name}
-            )
-        before = snapshot(profile, ("current_status", "counter_id"))
-        if counter is not None:
-            profile.counter = counter
-        set_profile_status(profile, status)
-        audit(
-            by=by,
-            action="agent.status_updated",
-            obj=profile,
-            before=before,
-            after=snapshot(profile, ("current_status", "counter_id")),
+    try:
+        with transaction.atomic():
+            return change_agent_status(by, status, counter)
+    except IntegrityError as error:  # sat down at the same instant as another agent
+        if "one_agent_per_counter" not in str(error):
+            raise
+        seat = counter or Counter.objects.filter(agents__user_id=by.user_id).first()
+        raise CounterTaken(seat) from None
+
+
+def change_agent_status(by: Actor, status: str, counter: Counter | None) -> AgentProfile:
+    """set_agent_status, inside its transaction."""
+    profile = locked_profile(by.user)
+    leaving = status in (AgentProfile.Status.PAUSED, AgentProfile.Status.OFFLINE)
+    moving = counter is not None and counter.pk != profile.counter_id
+    held = held_ticket(profile)
+    if held is not None and (leaving or moving):
+        raise DomainError(
+            _("Terminez ou transférez d'abord le ticket %(number)s.") % {"number": held.number}
         )
+    if counter is not None and not counter.is_active:
+        raise DomainError(_("Le guichet « %(counter)s » est fermé.") % {"counter": counter.name})
+    seat = counter or profile.counter
+    if seat is not None and status != AgentProfile.Status.OFFLINE:
+        require_seat_free(seat, profile)
+    before = snapshot(profile, ("current_status", "counter_id"))
+    was = profile.current_status
+    if counter is not None:
+        profile.counter = counter
+    set_profile_status(profile, status)
+    if moving and was == status:  # same state at another desk: the agent's tabs must know
+        publish_profile_status(profile)
+    audit(
+        by=by,
+        action="agent.status_updated",
+        obj=profile,
+        before=before,
+        after=snapshot(profile, ("current_status", "counter_id")),
+    )
     return profile
 
 

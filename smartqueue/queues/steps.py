@@ -36,6 +36,20 @@ class AgentBusy(DomainError):
         self.ticket = ticket
 
 
+class CounterTaken(DomainError):
+    """Another agent already sits at this counter."""
+
+    def __init__(self, counter: Counter | None):
+        name = counter.name if counter is not None else ""
+        super().__init__(
+            _(
+                "Le guichet « %(counter)s » est déjà occupé par un autre agent : "
+                "choisissez-en un autre."
+            )
+            % {"counter": name}
+        )
+
+
 def locked(ticket: Ticket) -> Ticket:
     """The ticket, locked, with its queue, site and service: every step starts here."""
     with connection.cursor() as cursor:
@@ -226,6 +240,31 @@ def require_counter(profile: AgentProfile) -> Counter:
     if profile.counter is None or not profile.counter.is_active:
         raise DomainError(_("Choisissez d'abord votre guichet."))
     return profile.counter
+
+
+def require_on_duty(profile: AgentProfile, counter: Counter) -> Counter:
+    """A paused agent calls nobody (the Space key included). An offline one may (the API's
+    agents never say they are available) unless somebody else sits at that counter now."""
+    if profile.current_status == AgentProfile.Status.PAUSED:
+        raise DomainError(
+            _("Vous êtes en pause : choisissez « Disponible » avant d'appeler le suivant.")
+        )
+    if profile.current_status == AgentProfile.Status.OFFLINE:
+        require_seat_free(counter, profile)
+    return counter
+
+
+def require_seat_free(counter: Counter, profile: AgentProfile) -> None:
+    """Another agent (not offline) at this counter: refused. The database's constraint
+    (one_agent_per_counter) settles two agents who sit down at the same instant."""
+    taken = (
+        AgentProfile.objects.filter(counter=counter)
+        .exclude(current_status=AgentProfile.Status.OFFLINE)
+        .exclude(pk=profile.pk)
+        .exists()
+    )
+    if taken:
+        raise CounterTaken(counter)
 
 
 def set_profile_status(profile: AgentProfile, status: str) -> None:

@@ -12,7 +12,7 @@ from smartqueue.feedback.services import record_feedback
 from smartqueue.ids import as_uuid
 from smartqueue.languages import supported
 from smartqueue.queues import services
-from smartqueue.queues.estimates import estimated_wait_seconds, wait_range
+from smartqueue.queues.estimates import quoted_wait
 from smartqueue.queues.history import Actor
 from smartqueue.queues.models import Ticket
 from smartqueue.queues.selectors import latest_leg, position_in_queue
@@ -34,7 +34,7 @@ def ticket_context(request, first: Ticket, *, error: str = "", form=None) -> dic
     feedback = Feedback.objects.filter(ticket=leg).first() if served else None
     lang = supported(request.GET.get("lang") or request.POST.get("lang"))
     with translation.override(lang):
-        wait = wait_range(estimated_wait_seconds(leg.queue, position)) if position else ""
+        wait = quoted_wait(leg.queue, position) if position else ""
     return {
         "live": leg.status in Ticket.OPEN,
         "feedback": feedback,

@@ -15,7 +15,7 @@ from smartqueue.live.sequence import current_seq
 from smartqueue.queues import services
 from smartqueue.queues.history import Actor
 from smartqueue.queues.models import AgentProfile, Counter, Queue, Ticket
-from smartqueue.queues.selectors import ticket_history, waiting_lists
+from smartqueue.queues.selectors import desk_state, ticket_history, waiting_lists
 
 TEMPLATE = "queues/counter.html"
 
@@ -61,6 +61,7 @@ def counter_context(request, *, error: str = "", notice: str = "") -> dict:
         "ws_url": f"/ws/tenants/{request.tenant.slug}/live/counter/{counter.site_id}/"
         if counter
         else "",
+        "desk_state": desk_state(request.user.pk),
         "error": error,
         "notice": notice,
     }

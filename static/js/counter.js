@@ -31,3 +31,23 @@
     }
   });
 })();
+
+// The same desk open in several tabs: each hears the agent's desk state after every change
+// and redraws when it shows another one (at another counter: the whole page, with its
+// queues and socket).
+(function () {
+  "use strict";
+  document.body.addEventListener("htmx:wsAfterMessage", function (event) {
+    // Only a desk-state message says anything about the desk (the waiting lists' do not).
+    if (!/id="desk-state"/.test(event.detail.message || "")) return;
+    const heard = document.getElementById("desk-state");
+    const desk = document.getElementById("desk");
+    if (!heard || !desk || heard.dataset.state === desk.dataset.state) return;
+    const counterOf = function (state) { return (state || "").split("|")[0]; };
+    if (counterOf(heard.dataset.state) !== counterOf(desk.dataset.state)) {
+      window.location.reload();
+    } else {
+      htmx.trigger(document.body, "live:resync");
+    }
+  });
+})();

@@ -105,19 +105,34 @@
     if (log.spoken.length > 200) log.spoken.splice(0, 100);
   }
 
+  function announce(key, number, counter) {
+    if (seen.has(key)) return; // the same call delivered twice is said once
+    remember(key);
+    pending.push({ key: key, number: number, counter: counter });
+    log.queued.push(key);
+  }
+
+  function nowCalling() {
+    return Array.from(document.querySelectorAll("#display-board [data-testid=now-calling]"));
+  }
+
   function collect() {
     document.querySelectorAll("#announce-queue [data-announce]").forEach(function (element) {
-      const key = element.dataset.announce;
       element.remove();
-      if (seen.has(key)) return; // the same call delivered twice is said once
-      remember(key);
-      pending.push({ key: key, number: element.dataset.number, counter: element.dataset.counter });
-      log.queued.push(key);
+      announce(element.dataset.announce, element.dataset.number, element.dataset.counter);
+    });
+    // A call still on the board that was never said (made while the socket was down, seen
+    // only through the re-sync): said once now, the oldest first.
+    nowCalling().reverse().forEach(function (slot) {
+      announce(slot.dataset.key, slot.dataset.number, slot.dataset.counter);
     });
     playQueue();
   }
 
+  // What the screen shows when it opens is not news: only later calls are announced.
+  nowCalling().forEach(function (slot) { remember(slot.dataset.key); });
   body.addEventListener("htmx:wsAfterMessage", collect);
+  body.addEventListener("htmx:afterSettle", collect);
 
   // Try to start the sound at once: kiosk-mode browsers allow it, others need the tap.
   const context = audioContext();

@@ -36,7 +36,12 @@
     if (wasClosed) resync();
     wasClosed = false;
   });
-  body.addEventListener("htmx:wsClose", function () {
+  body.addEventListener("htmx:wsClose", function (event) {
+    // Signed out (in another tab): the server will not reopen it; the reload shows sign-in.
+    if (event.detail && event.detail.event && event.detail.event.code === 4401) {
+      window.location.reload();
+      return;
+    }
     setOnline(false);
     wasClosed = true;
   });

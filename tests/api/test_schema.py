@@ -31,6 +31,7 @@ from smartqueue.api.schema import openapi_document
 from smartqueue.notifications.models import WebhookEndpoint
 from smartqueue.queues import services
 from smartqueue.queues.models import Customer
+from tests.e2e.conftest import live_server_url as _daphne  # noqa: F401 (the fixture)
 from tests.factories import make_counter, make_queue, make_site, make_user, wipe_tenant_data
 
 API_ROOT = "api/v1/"
@@ -247,6 +248,23 @@ def rows(tenants, django_db_blocker):
     suppress_health_check=list(HealthCheck),
 )
 def test_the_api_answers_as_documented(case, rows):
+    prepare(case, rows)
+    case.call_and_validate(
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},  # allauth's sign-in limits key on the IP
+        checks=CHECKS,
+    )
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+def prepare(case, rows) -> None:
+    """The admin's token, and real rows behind detail routes."""
     # Endpoints the fuzz made or switched on would send events to the addresses it made up.
     WebhookEndpoint.objects.filter(is_active=True).update(is_active=False)
     # Generated extra headers may include Host: Django's own 400 (DisallowedHost), not the API's.
@@ -261,12 +279,32 @@ def test_the_api_answers_as_documented(case, rows):
             "site": rows.ids["site"],
             "service": rows.ids["service"],
         }
-    case.call_and_validate(
-        environ_base={"REMOTE_ADDR": "127.0.0.1"},  # allauth's sign-in limits key on the IP
-        checks=[
-            not_a_server_error,
-            status_code_conformance,
-            content_type_conformance,
-            response_schema_conformance,
-        ],
+
+
+# The same fuzz through daphne, as served: its streaming, threads and connection handling.
+served = (
+    schemathesis.openapi.from_dict(
+        openapi_document(),
+        config=schemathesis.Config.from_dict(
+            {
+                "parameters": {"path.tenant_slug": "alpha", "header.X-Tenant": "alpha"},
+                "phases": {"coverage": {"enabled": DEEP > 0}},
+            }
+        ),
     )
+    .exclude(method="POST", path="/api/v1/tenants/")
+    .exclude(method="POST", path="/api/v1/auth/logout/")
+)
+
+
+@served.parametrize()
+@settings(
+    max_examples=DEEP or 3,
+    deadline=None,
+    database=None,
+    derandomize=not DEEP,
+    suppress_health_check=list(HealthCheck),
+)
+def test_the_served_api_answers_as_documented(case, rows, live_server_url):
+    prepare(case, rows)
+    case.call_and_validate(base_url=live_server_url, checks=CHECKS, timeout=10)

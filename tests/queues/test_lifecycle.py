@@ -8,7 +8,7 @@ from smartqueue.errors import DomainError, NotFound
 from smartqueue.queues import services
 from smartqueue.queues.history import Actor
 from smartqueue.queues.models import AgentProfile, AuditLog, Queue, Ticket, TicketEvent
-from tests.factories import make_agent, make_queue
+from tests.factories import make_agent, make_counter, make_queue
 
 Status = Ticket.Status
 
@@ -143,7 +143,7 @@ def test_each_illegal_transition_has_its_domain_error_and_changes_nothing(
 def test_another_agent_cannot_act_on_a_ticket_they_do_not_hold(desk):
     queue, counter, _ = desk
     ticket = called_ticket(desk)
-    other = make_agent(counter)
+    other = make_agent(make_counter(queue.site, [queue]))  # at the next desk
     for step in ("start_service", "close_ticket", "mark_no_show", "recall", "pause_ticket"):
         with pytest.raises(DomainError, match="tenu par un autre agent"):
             getattr(services, step)(ticket=ticket, by=other)
