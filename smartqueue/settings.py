@@ -173,6 +173,10 @@ TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
 TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM")
 TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM")
+# Travel times for "leave now": a routing service speaking the OSRM HTTP API (self-hosted), or,
+# unset or failing, our own model (smartqueue/travel/model.py).
+ROUTING_URL = env_str("ROUTING_URL").rstrip("/")
+ROUTING_TIMEOUT = float(env_str("ROUTING_TIMEOUT", "2"))
 # How long a worker holds a notification while sending it (smartqueue/notifications/outbox.py).
 NOTIFICATION_LEASE_SECONDS = int(env_str("NOTIFICATION_LEASE_SECONDS", "120"))
 

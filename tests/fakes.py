@@ -5,6 +5,7 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import re
 import threading
 import time
@@ -150,3 +151,49 @@ class WebhookReceiver(Recorder):
     def __init__(self, secret: str):
         self.secret = secret
         super().__init__(ReceiverHandler)
+
+
+class OsrmHandler(BaseHTTPRequestHandler):
+    """GET /route/v1/<profile>/<lon>,<lat>;<lon>,<lat> as osrm-routed answers it: the route's
+    duration from the server's `seconds_per_km` over the straight line (a stand-in network),
+    "NoRoute" (HTTP 400) for points in `unreachable`, "InvalidUrl" for a malformed path."""
+
+    server: "FakeOsrm"
+    PATH = re.compile(
+        r"^/route/v1/(\w+)/(-?\d+\.?\d*),(-?\d+\.?\d*);(-?\d+\.?\d*),(-?\d+\.?\d*)(\?.*)?$"
+    )
+
+    def do_GET(self):
+        self.server.received.append({"path": self.path})
+        time.sleep(self.server.delay_seconds)
+        if self.server.failures_left:
+            self.server.failures_left -= 1
+            return self.answer(500, {"code": "InternalError"})
+        match = self.PATH.match(self.path)
+        if not match:
+            return self.answer(400, {"code": "InvalidUrl", "message": "URL string malformed"})
+        lon1, lat1, lon2, lat2 = (float(match.group(n)) for n in range(2, 6))
+        if (lat2, lon2) in self.server.unreachable:
+            return self.answer(400, {"code": "NoRoute", "message": "Impossible route"})
+        km = math.dist((lat1, lon1), (lat2, lon2)) * 111
+        duration = round(km * self.server.seconds_per_km, 1)
+        route = {"duration": duration, "distance": round(km * 1000, 1), "legs": []}
+        return self.answer(200, {"code": "Ok", "routes": [route], "waypoints": []})
+
+    def answer(self, status: int, body: dict):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+class FakeOsrm(Recorder):
+    def __init__(self):
+        super().__init__(OsrmHandler)
+        self.seconds_per_km = 150.0
+        self.unreachable: set[tuple[float, float]] = set()
