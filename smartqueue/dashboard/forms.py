@@ -5,8 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from smartqueue.devices.models import Display, Kiosk
 from smartqueue.notifications.addresses import InternalAddress, refuse_internal
-from smartqueue.notifications.models import NotificationTemplate, WebhookEndpoint
+from smartqueue.notifications.models import (
+    NotificationTemplate,
+    SlaAlertSetting,
+    WebhookEndpoint,
+)
 from smartqueue.notifications.planning import check_template
+from smartqueue.phones import international_phone
 from smartqueue.queues.models import Counter, Holiday, OpeningHours, Queue, Service, Site
 
 LABELS = {
@@ -206,3 +211,29 @@ class HolidayForm(forms.ModelForm):
         fields = ["site", "day", "name"]
         labels = LABELS
         widgets = {"day": forms.DateInput(attrs={"type": "date"})}
+
+
+class SlaAlertForm(forms.ModelForm):
+    """Whether a site's managers are told when one of its queues waits past its SLA."""
+
+    class Meta:
+        model = SlaAlertSetting
+        fields = ["site", "by_email", "sms_to", "is_active"]
+        labels = {
+            **LABELS,
+            "by_email": _("Prévenir par e-mail les responsables et les administrateurs"),
+            "sms_to": _("Prévenir par SMS ces numéros (séparés par des virgules)"),
+        }
+
+    def clean_sms_to(self):
+        site = self.cleaned_data.get("site")
+        raw = self.cleaned_data.get("sms_to", "")
+        numbers = [
+            international_phone(number, site.country if site else "SN")
+            for number in raw.split(",")
+            if number.strip()
+        ]
+        joined = ", ".join(dict.fromkeys(numbers))
+        if len(joined) > SlaAlertSetting._meta.get_field("sms_to").max_length:
+            raise forms.ValidationError(_("Trop de numéros : gardez-en une dizaine au plus."))
+        return joined

@@ -14,7 +14,14 @@ from django_tenants.utils import tenant_context
 
 from smartqueue.accounts.decorators import member_required
 from smartqueue.accounts.models import Membership, Role
-from smartqueue.dashboard.reports import WAIT, Filters, build_report
+from smartqueue.dashboard.reports import (
+    AGENT_SORTS,
+    WAIT,
+    Filters,
+    agent_performance,
+    build_report,
+    sorted_agents,
+)
 from smartqueue.queues.models import Service, Site, Ticket
 
 MAX_DAYS = 400
@@ -82,15 +89,19 @@ def reports(request):
     if not form.is_valid():
         return render(request, "dashboard/reports.html", {"form": form}, status=400)
     if asked.get("format") == "csv":
-        return csv_export(request.tenant, form.filters())
+        return csv_export(request.tenant, form.filters(), asked.get("table", ""))
     report = build_report(form.filters())
+    sort = asked.get("sort", "name")
     context = {
         "form": form,
         "report": report,
+        "agents": sorted_agents(report.agents, sort),
+        "agent_columns": sort_links(sort),
         "weekdays": WEEKDAYS,
         "hours": range(24),
         "bars": day_bars(report.by_day),
         "query": without_format(asked).urlencode(),  # the CSV link adds its own
+        "sort_query": without_sort(asked).urlencode(),  # the headers' links add theirs
     }
     return render(request, "dashboard/reports.html", context)
 
@@ -98,7 +109,27 @@ def reports(request):
 def without_format(query: QueryDict) -> QueryDict:
     query = query.copy()
     query.pop("format", None)
+    query.pop("table", None)
     return query
+
+
+def without_sort(query: QueryDict) -> QueryDict:
+    query = without_format(query)
+    query.pop("sort", None)
+    return query
+
+
+def sort_links(sort: str) -> dict[str, dict]:
+    """Per column of the agents' table: the `sort` value its header link asks for (a second
+    click reverses it) and how it is sorted now, for aria-sort."""
+    links = {}
+    for column in AGENT_SORTS:
+        now = "ascending" if sort == column else "descending" if sort == f"-{column}" else "none"
+        # Figures start with the largest, names with A; a second click reverses.
+        first = column if column == "name" else f"-{column}"
+        again = column if first.startswith("-") else f"-{column}"
+        links[column] = {"sort": again if sort == first else first, "aria": now}
+    return links
 
 
 CHART_WIDTH, CHART_HEIGHT = 580, 180
@@ -128,6 +159,30 @@ class Echo:
 
     def write(self, value):
         return value
+
+
+def csv_agent_lines(tenant, filters: Filters):
+    """The agents' table as a file: entered in the tenant's schema by the generator itself,
+    like the tickets' file (the server reads it after the view has returned)."""
+    writer = csv.writer(Echo())
+    yield writer.writerow(AGENT_CSV_COLUMNS)
+    with tenant_context(tenant):
+        rows = agent_performance(filters.tickets())
+    for row in rows:
+        yield writer.writerow([as_text_cell(row[column]) for column in AGENT_CSV_COLUMNS])
+
+
+# The agents' file: the page's columns, with the hours as hours of service (no sign-in time).
+AGENT_CSV_COLUMNS = [
+    "agent_id",
+    "name",
+    "served",
+    "handled",
+    "per_hour",
+    "handling_avg",
+    "no_show",
+    "csat",
+]
 
 
 def csv_lines(tenant, filters: Filters):
@@ -182,10 +237,11 @@ CSV_COLUMNS = {
 }
 
 
-def csv_export(tenant, filters: Filters) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        csv_lines(tenant, filters), content_type="text/csv; charset=utf-8"
-    )
-    name = f"smartqueue-{filters.start}-{filters.end}.csv"
+def csv_export(tenant, filters: Filters, table: str = "") -> StreamingHttpResponse:
+    """The tickets, one a line; or with table=agents the agents' performance table."""
+    agents = table == "agents"
+    lines = csv_agent_lines(tenant, filters) if agents else csv_lines(tenant, filters)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    name = f"smartqueue-{'agents-' if agents else ''}{filters.start}-{filters.end}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

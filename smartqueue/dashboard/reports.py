@@ -14,6 +14,7 @@ from django.db.models import (
     Func,
     Q,
     QuerySet,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
@@ -54,6 +55,8 @@ def local(part: str) -> Func:
 
 WAIT = seconds(WAIT_INTERVAL)
 SERVICE = seconds(F("ended_at") - Coalesce("service_started_at", "called_at"))
+# Legs with a service time: closed or transferred (a transfer ends one leg, docs/measures.md).
+HANDLED = Q(outcome__in=[Outcome.SERVED, Outcome.TRANSFERRED])
 
 
 @dataclass
@@ -85,6 +88,7 @@ class Report:
     heatmap: dict[tuple[int, int], int] = field(default_factory=dict)
     feedback: dict = field(default_factory=dict)
     scores: dict[str, list[dict]] = field(default_factory=dict)  # by "service" and "agent"
+    agents: list[dict] = field(default_factory=list)  # performance, one row per agent
 
     @property
     def heat_max(self) -> int:
@@ -112,6 +116,7 @@ def build_report(filters: Filters) -> Report:
             "service": feedback_scores(tickets, "service_id", F("service__name")),
             "agent": feedback_scores(tickets, "agent_id", person_name("agent")),
         },
+        agents=agent_performance(tickets),
     )
 
 
@@ -128,7 +133,7 @@ def main_figures(tickets: QuerySet[Ticket]) -> dict:
         wait_avg=Avg(WAIT, filter=called),
         wait_median=Percentile(WAIT, 0.5, filter=called),
         wait_p90=Percentile(WAIT, 0.9, filter=called),
-        service_avg=Avg(SERVICE, filter=Q(outcome__in=[Outcome.SERVED, Outcome.TRANSFERRED])),
+        service_avg=Avg(SERVICE, filter=HANDLED),
     )
     figures["within_sla_share"] = share(figures["within_sla"], figures["served"])
     figures["no_show_rate"] = share(figures["no_show"], figures["called"])
@@ -185,6 +190,67 @@ def feedback_scores(tickets: QuerySet[Ticket], key: str, name) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def agent_performance(tickets: QuerySet[Ticket]) -> list[dict]:
+    """Per agent over the period, in two queries: tickets served, served per hour of service
+    (sign-in time is not recorded: the hours are the sum of the agent's service times), average
+    handling time (service time of each leg, a transfer ending one), no-shows, and CSAT (share of
+    4–5 answers on the tickets they served). Ordered by name; the page sorts on request."""
+    legs = (
+        tickets.filter(agent__isnull=False)
+        .values("agent_id", name=person_name("agent"))
+        .annotate(
+            served=Count("id", filter=Q(outcome=Outcome.SERVED)),
+            handled=Count("id", filter=HANDLED),
+            service_seconds=Sum(SERVICE, filter=HANDLED),
+            handling_avg=Avg(SERVICE, filter=HANDLED),
+            no_show=Count("id", filter=Q(outcome=Outcome.NO_SHOW)),
+        )
+        .order_by("name", "agent_id")
+    )
+    answers = {
+        row["agent_id"]: share(row["happy"], row["answers"])
+        for row in Feedback.objects.filter(ticket__in=tickets.values("pk"), agent__isnull=False)
+        .values("agent_id")
+        .annotate(answers=Count("id"), happy=Count("id", filter=Q(csat__gte=4)))
+        .order_by()
+    }
+    return [
+        {
+            "agent_id": row["agent_id"],
+            "name": row["name"] or "—",
+            "served": row["served"],
+            "handled": row["handled"],
+            "per_hour": per_hour(row["served"], row["service_seconds"]),
+            "handling_avg": round(row["handling_avg"]) if row["handling_avg"] is not None else None,
+            "no_show": row["no_show"],
+            "csat": answers.get(row["agent_id"]),
+        }
+        for row in legs
+    ]
+
+
+def per_hour(count: int, seconds_spent: float | None) -> float | None:
+    return round(count * 3600 / seconds_spent, 1) if seconds_spent else None
+
+
+AGENT_SORTS = ("name", "served", "per_hour", "handling_avg", "no_show", "csat")
+
+
+def sorted_agents(rows: list[dict], sort: str) -> list[dict]:
+    """The rows by one column ("-served": descending); rows without a figure always last.
+    An unknown column keeps the order by name."""
+    key = sort.removeprefix("-")
+    if key not in AGENT_SORTS:
+        return rows
+    present = [row for row in rows if row[key] is not None]
+    missing = [row for row in rows if row[key] is None]
+    present.sort(
+        key=lambda row: row[key].casefold() if key == "name" else row[key],
+        reverse=sort.startswith("-"),
+    )
+    return present + missing
 
 
 def share(part: int, whole: int) -> float | None:

@@ -36,6 +36,21 @@ class SiteDashboard:
     appointments: dict  # today's appointments at the site by status
 
     @property
+    def sla_alerts(self) -> list[dict]:
+        """Queues whose longest current wait is past their service's SLA, the furthest past
+        first: the board's alert (it refreshes with the board)."""
+        alerts = [
+            {
+                "queue": queue,
+                "waited": stats.longest_wait_seconds,
+                "over": stats.longest_wait_seconds - queue.service.sla_seconds,
+            }
+            for queue, stats in self.queues
+            if stats.waiting_count and stats.longest_wait_seconds > queue.service.sla_seconds
+        ]
+        return sorted(alerts, key=lambda alert: -alert["over"])
+
+    @property
     def totals(self) -> dict:
         stats = [s for _, s in self.queues]
         served = sum(s.served_today for s in stats)

@@ -55,6 +55,7 @@ SECTIONS = {
     "kiosks": Section(_("Bornes"), forms.KioskForm, ("site",)),
     "hours": Section(_("Horaires des rendez-vous"), forms.OpeningHoursForm, ("site",)),
     "holidays": Section(_("Jours fermés"), forms.HolidayForm, ("site",)),
+    "sla-alerts": Section(_("Alertes SLA"), forms.SlaAlertForm, ("site",)),
     "notifications": Section(_("Messages aux clients"), forms.NotificationTemplateForm, (), True),
     "webhooks": Section(_("Webhooks"), forms.WebhookEndpointForm, (), True),
 }

@@ -22,6 +22,8 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from smartqueue.jobs import presence  # noqa: F401 (a consumer announces itself)
 from smartqueue.jobs.tenants import fan_out, tenant_schema
+from smartqueue.notifications import sla_alerts
+from smartqueue.notifications.tasks import deliver
 from smartqueue.queues import appointments, automatic, clock
 from smartqueue.queues.models import Site
 
@@ -33,6 +35,7 @@ def every_minute() -> None:
     fan_out(expire_calls)
     fan_out(end_days)
     fan_out(mark_missed_appointments)
+    fan_out(check_sla)
 
 
 @db_periodic_task(crontab(minute="40", hour="2"))
@@ -70,6 +73,18 @@ def mark_missed_appointments(schema_name: str) -> None:
         missed = appointments.mark_missed(clock.now())
     if missed:
         logger.info("%s: %d appointment(s) missed", schema_name, len(missed))
+
+
+@db_task()
+def check_sla(schema_name: str) -> None:
+    with tenant_schema(schema_name) as tenant:
+        if tenant is None:
+            return
+        messages = sla_alerts.check_breaches(tenant, clock.now())
+    for notification in messages:  # the sweeper sends them too if this hand-off is lost
+        deliver(schema_name, str(notification.pk))
+    if messages:
+        logger.info("%s: %d SLA alert message(s)", schema_name, len(messages))
 
 
 @db_task()

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from smartqueue.queues.models import Appointment, Customer, Ticket
+from smartqueue.queues.models import Appointment, Customer, Queue, Site, Ticket
 
 
 class Event(models.TextChoices):
@@ -162,3 +162,47 @@ class WebhookEndpoint(models.Model):
             chosen == event_name or (chosen.endswith(".*") and event_name.startswith(chosen[:-1]))
             for chosen in self.events
         )
+
+
+class SlaAlertSetting(models.Model):
+    """Per site: whether its managers are told when a queue's longest wait passes its service's
+    SLA target, by email (the organisation's managers and admins) and/or SMS (numbers given)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="sla_alert_setting")
+    by_email = models.BooleanField(default=True)
+    sms_to = models.CharField(max_length=300, blank=True)  # E.164 numbers, comma-separated
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["site__name"]
+
+    def __str__(self) -> str:
+        ways = [str(_("e-mail"))] if self.by_email else []
+        ways += [str(_("SMS"))] if self.sms_to else []
+        return str(_("Alertes SLA : %(ways)s")) % {"ways": " + ".join(ways) or "—"}
+
+    def phones(self) -> list[str]:
+        return [number.strip() for number in self.sms_to.split(",") if number.strip()]
+
+
+class SlaBreach(models.Model):
+    """A queue whose longest wait is past its SLA, from when the minute job saw it until it saw
+    it end. One open row per queue (the database refuses a second): managers are told when it
+    opens, so once per breach however many runs see it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField()  # when the longest-waiting ticket passed the SLA
+    seen_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["queue"], condition=Q(ended_at__isnull=True), name="one_open_breach"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.queue_id} {self.started_at:%H:%M}"

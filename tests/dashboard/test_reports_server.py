@@ -12,7 +12,7 @@ from django.test import Client
 
 from smartqueue.accounts.models import Role
 from smartqueue.queues import services
-from tests.factories import make_queue, make_user
+from tests.factories import make_agent, make_counter, make_queue, make_user
 from tests.servers import Server, debug_server_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,3 +72,22 @@ def test_the_csv_link_of_a_fresh_page_downloads_every_row_without_leaking_connec
     for _ in range(DOWNLOADS):
         assert get(url, session)[1] == body
     assert settled_connections() <= before + 1  # a leak would add one per download
+
+
+def test_the_agents_csv_arrives_through_the_server(server, tenants):
+    queue = make_queue()
+    agent = make_agent(make_counter(queue.site, [queue]))
+    services.create_ticket(queue=queue)
+    services.close_ticket(ticket=services.call_next(by=agent), by=agent)
+    client = Client()
+    client.force_login(make_user(tenant=tenants.alpha, role=Role.MANAGER))
+    session = client.cookies["sessionid"].value
+
+    status, page = get(f"{server.url}/t/alpha/reports/", session)
+    link = re.search(r'href="(\?[^"]*table=agents)"', page)[1].replace("&amp;", "&")
+    status, body = get(f"{server.url}/t/alpha/reports/{link}", session)
+    lines = body.splitlines()
+    assert status == 200 and len(lines) == 2
+    assert lines[0].startswith("agent_id,name,served") and lines[1].startswith(
+        f"{agent.user.pk},Test,1,1,"
+    )
