@@ -217,9 +217,14 @@ STORAGES = {
 # Pages are served by daphne: let whitenoise find files without collectstatic in development.
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Webhooks go to public addresses only (smartqueue/notifications/addresses.py); the tests turn
-# this on for their receivers on the loopback. Never in production.
-WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+# Webhooks and web notifications go to public addresses only (notifications/addresses.py); the
+# tests turn this on for their receivers on the loopback. Never in production.
+ALLOW_PRIVATE_ADDRESSES = False
+# Web notifications (Web Push): the deployment's VAPID key pair (base64url, raw P-256 private
+# key and uncompressed public key) and a contact for the push services.
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:no-reply@smartqueue.local")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

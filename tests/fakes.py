@@ -197,3 +197,34 @@ class FakeOsrm(Recorder):
         super().__init__(OsrmHandler)
         self.seconds_per_km = 150.0
         self.unreachable: set[tuple[float, float]] = set()
+
+
+class PushHandler(BaseHTTPRequestHandler):
+    """A Web Push service (RFC 8030): POST /push/<subscription> with an encrypted body
+    (Content-Encoding: aes128gcm), a TTL and a VAPID Authorization header; 201 Created, or
+    the status set for that subscription (410 Gone for one that expired, 302 to test that no
+    redirect is followed)."""
+
+    server: "FakePushService"
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        name = self.path.rsplit("/", 1)[-1]
+        self.server.received.append(
+            {"path": self.path, "headers": dict(self.headers), "body": body}
+        )
+        status = self.server.status_for.get(name, 201)
+        self.send_response(status)
+        if status == 302:
+            self.send_header("Location", f"{self.server.url}/push/elsewhere")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+class FakePushService(Recorder):
+    def __init__(self):
+        super().__init__(PushHandler)
+        self.status_for: dict[str, int] = {}

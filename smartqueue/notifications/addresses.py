@@ -30,7 +30,7 @@ def public_addresses(host: str, port: int) -> list[str]:
     """The host's addresses, all public, or InternalAddress (socket.gaierror: no such name)."""
     found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
-    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:  # tests only: their receivers are local
+    if settings.ALLOW_PRIVATE_ADDRESSES:  # tests only: their receivers are local
         return addresses
     if not addresses or not all(is_public(ip) for ip in addresses):
         raise InternalAddress(host)

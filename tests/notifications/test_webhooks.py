@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def receiver(alpha, settings):
-    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # the receiver listens on the loopback
+    settings.ALLOW_PRIVATE_ADDRESSES = True  # the receiver listens on the loopback
     endpoint = WebhookEndpoint.objects.create(
         url="http://placeholder", events=["ticket.created", "appointment.*"]
     )
@@ -94,7 +94,7 @@ def test_an_endpoint_leading_inside_is_refused_at_delivery(receiver, settings):
     """Saved when its name pointed outside, or before the check existed: each delivery checks
     the address again, and nothing reaches the internal receiver."""
     endpoint, server = receiver
-    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    settings.ALLOW_PRIVATE_ADDRESSES = False
     plan("ticket.created", {"ticket_id": None, "number": "A001"})
     deliver_all()
     row = Notification.objects.get(endpoint=endpoint)
