@@ -10,6 +10,7 @@ from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_tenants.utils import tenant_context
 
 from smartqueue.accounts.decorators import member_required
@@ -25,7 +26,16 @@ from smartqueue.dashboard.reports import (
 from smartqueue.queues.models import Service, Site, Ticket
 
 MAX_DAYS = 400
-WEEKDAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
+# Column heads of the heatmap, Monday first, in the page's language.
+WEEKDAYS = [
+    pgettext_lazy("weekday", "lun."),
+    pgettext_lazy("weekday", "mar."),
+    pgettext_lazy("weekday", "mer."),
+    pgettext_lazy("weekday", "jeu."),
+    pgettext_lazy("weekday", "ven."),
+    pgettext_lazy("weekday", "sam."),
+    pgettext_lazy("weekday", "dim."),
+]
 
 
 class ReportForm(forms.Form):

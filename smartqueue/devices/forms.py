@@ -5,7 +5,7 @@ from smartqueue.devices.selectors import open_queues
 from smartqueue.phones import international_phone
 from smartqueue.queues.models import Customer, Queue, Site
 
-NOTIFY_CHOICES = [("", "Aucun"), ("sms", "SMS"), ("whatsapp", "WhatsApp")]
+NOTIFY_CHOICES = [("", _("Aucun")), ("sms", "SMS"), ("whatsapp", "WhatsApp")]
 
 
 class KioskTicketForm(forms.Form):

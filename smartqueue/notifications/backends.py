@@ -18,6 +18,7 @@ import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from smartqueue.notifications.addresses import InternalAddress, post_to_public
@@ -98,7 +99,9 @@ def basic_auth() -> str:
 
 def status_callback_url(notification: Notification) -> str:
     tenant = current_tenant()
-    return f"{settings.PUBLIC_URL}/t/{tenant.slug}/notifications/twilio-status/" if tenant else ""
+    if tenant is None:
+        return ""
+    return settings.PUBLIC_URL + reverse("twilio_status", kwargs={"tenant_slug": tenant.slug})
 
 
 def post(url: str, body: bytes, headers: dict) -> dict:

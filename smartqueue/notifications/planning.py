@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import VariableNode
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 
@@ -212,7 +213,7 @@ def appointment_variables(appointment: Appointment) -> dict:
         "appointment_time": f"{local:%d/%m/%Y %H:%M}",
         "site_name": site.name if site else "",
         "queue_name": appointment.service.name,
-        "tracking_url": f"{settings.PUBLIC_URL}/t/{slug}/book/{appointment.pk}/",
+        "tracking_url": public_url("booking", slug, appointment_id=appointment.pk),
     }
 
 
@@ -246,7 +247,7 @@ def tracking_url(ticket: Ticket) -> str:
     tenant = current_tenant()
     slug = tenant.slug if tenant else ""
     language = ticket.customer.language if ticket.customer else "fr"
-    return f"{settings.PUBLIC_URL}/t/{slug}/ticket/{ticket.pk}/?lang={language}"
+    return public_url("ticket", slug, ticket_id=ticket.pk) + f"?lang={language}"
 
 
 VARIABLES = {
@@ -293,3 +294,8 @@ def render(text: str, variables: dict) -> str:
     except TemplateSyntaxError:
         return text  # the settings form refuses broken templates; an old one is sent as is
     return template.render(Context(variables, autoescape=False)).strip()
+
+
+def public_url(name: str, tenant_slug: str, **kwargs) -> str:
+    """The address a customer opens from a message: PUBLIC_URL and the page's route."""
+    return settings.PUBLIC_URL + reverse(name, kwargs={"tenant_slug": tenant_slug, **kwargs})

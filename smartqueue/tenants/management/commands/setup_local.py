@@ -1,5 +1,6 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 from django_tenants.utils import schema_context
 
 from smartqueue.devices.models import Display, Kiosk
@@ -42,10 +43,10 @@ def device_links(url: str) -> list[tuple[str, str]]:
     """The demo's lobby screen and kiosk open with their secret links, no sign-in."""
     tenant = Tenant.objects.get(slug=DEMO["slug"])
     with schema_context(tenant.schema_name):
-        links = [
-            ("Écran", f"{url}/t/{tenant.slug}/display/{d.secret}/") for d in Display.objects.all()
-        ]
-        links += [
-            ("Borne", f"{url}/t/{tenant.slug}/kiosk/{k.secret}/") for k in Kiosk.objects.all()
-        ]
+        links = [("Écran", url + device_path("display", tenant, d)) for d in Display.objects.all()]
+        links += [("Borne", url + device_path("kiosk", tenant, k)) for k in Kiosk.objects.all()]
     return links
+
+
+def device_path(name: str, tenant: Tenant, device) -> str:
+    return reverse(name, kwargs={"tenant_slug": tenant.slug, "secret": device.secret})
