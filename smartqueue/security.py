@@ -1,7 +1,7 @@
 """Response headers every page carries: a Content-Security-Policy that allows our own scripts
 only (htmx, Bootstrap and ours are served from /static/, never from a CDN)."""
 
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, SuspiciousOperation
 from django.http import JsonResponse
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -56,3 +56,16 @@ def carries_nul(request) -> bool:
     if request.method == "POST" and not request.path.startswith("/api/"):
         texts += [value for _, values in request.POST.lists() for value in values]
     return any("\x00" in text for text in texts)
+
+
+def client_address(request) -> str | None:
+    """The customer's address, the one every per-address limit and the audit log use: the
+    socket's peer, or behind TRUSTED_PROXY_COUNT reverse proxies the address they saw
+    (allauth's reading of X-Forwarded-For, which its sign-in limits use too). None when the
+    header does not carry as many proxies as configured."""
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return get_adapter(request).get_client_ip(request) or None
+    except (PermissionDenied, ImproperlyConfigured):  # fewer entries than proxies configured
+        return None

@@ -60,3 +60,19 @@ def test_signing_in_starts_a_new_session(client, tenants):
     before = client.session.session_key
     client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
     assert client.session.session_key != before
+
+
+def test_the_client_address_is_forwarded_only_by_trusted_proxies(rf, settings):
+    """Limits and the audit log read one address: behind TRUSTED_PROXY_COUNT proxies the one
+    they saw; without a configured proxy X-Forwarded-For is the client's to forge, never read."""
+    from smartqueue.queues.history import Actor
+    from smartqueue.security import client_address
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="10.0.0.2")
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    assert client_address(request) == "10.0.0.2"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    assert client_address(request) == "203.0.113.7"
+    assert Actor.from_request(request).ip == "203.0.113.7"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2  # more proxies configured than the header names
+    assert client_address(request) is None

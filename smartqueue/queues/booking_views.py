@@ -5,9 +5,7 @@ appointment's random id is the secret of its page, as a ticket's is."""
 from datetime import date, timedelta
 
 import segno
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -24,6 +22,7 @@ from smartqueue.queues.booking import BookingForm
 from smartqueue.queues.history import Actor
 from smartqueue.queues.models import Appointment, Service, Site
 from smartqueue.queues.slots import bookable_days, slots_of_day
+from smartqueue.security import client_address
 
 TEMPLATE = "queues/book.html"
 # Booking attempts per client address and hour: the page needs no login, and a script
@@ -58,10 +57,7 @@ def book(request, tenant_slug: str):
 
 def too_many_bookings(request) -> bool:
     """Every attempt counts, refused ones too (a script tries slots until one is free)."""
-    try:
-        address = get_adapter(request).get_client_ip(request)  # sign-in limits use it too
-    except PermissionDenied:
-        address = "unknown"
+    address = client_address(request) or "unknown"
     return over_limit(f"booking:{address}", limit=BOOKINGS_PER_HOUR, window_seconds=3600)
 
 

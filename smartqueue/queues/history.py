@@ -10,6 +10,7 @@ from psycopg.types.json import Jsonb
 
 from smartqueue.queues import clock
 from smartqueue.queues.models import AuditLog, Ticket
+from smartqueue.security import client_address
 
 SNAPSHOT_FIELDS = ("status", "outcome", "queue_id", "agent_id", "counter_id", "priority")
 
@@ -31,7 +32,7 @@ class Actor:
         return cls(
             user=user,
             label=label or (user.email if user is not None else ""),
-            ip=request.META.get("REMOTE_ADDR") or None,
+            ip=client_address(request),
             user_agent=request.headers.get("User-Agent", "")[:300],
         )
 
