@@ -31,5 +31,5 @@ def test_a_call_on_one_process_reaches_a_display_on_the_other(browser, two_serve
     display = open_page(browser, display_url(second.url, branch.displays[0]))
     agent = open_page(browser, f"{first.url}/t/alpha/counter/", user=branch.agents[0].user)
     agent.get_by_role("button", name="Appeler le suivant").click()
-    expect(display.get_by_test_id("now-calling")).to_contain_text("R001", timeout=1000)
+    expect(display.get_by_test_id("now-calling")).to_contain_text("R001", timeout=10000)
     wait_until(display, "window.smartqueueAnnouncements.queued.length === 1")
