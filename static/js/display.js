@@ -25,6 +25,11 @@
     return audio;
   }
 
+  window.smartqueueAudioState = function () {
+    const context = audioContext();
+    return context ? context.state : "none";
+  };
+
   function soundAllowed() {
     const context = audioContext();
     return !context || context.state === "running";
@@ -42,6 +47,7 @@
 
   // "on": the screen can speak; "blocked": it waits for the tap. Read by tests.
   function soundState(state) {
+    if (state === "on") rememberSound();
     body.dataset.sound = state;
     enableButton.hidden = state === "on";
   }
@@ -53,7 +59,6 @@
   enableButton.addEventListener("click", function () {
     const context = audioContext();
     (context ? context.resume() : Promise.resolve()).then(function () {
-      rememberSound();
       soundState("on");
       playQueue();
     });
@@ -162,6 +167,7 @@
 
   // Try to start the sound at once: kiosk-mode browsers allow it, others need the tap. A screen
   // where sound was turned on before tries again after a reload, with nobody there to tap.
+  if (soundRemembered()) body.dataset.soundRemembered = "yes";
   const context = audioContext();
   if (context && context.state !== "running") {
     context.resume().catch(function () {});
@@ -175,11 +181,10 @@
   } else {
     soundState("on");
   }
-  if (soundRemembered()) body.dataset.soundRemembered = "yes";
 
   const clock = document.getElementById("clock");
   const format = new Intl.DateTimeFormat(body.dataset.language || "fr", {
-    hour: "2-digit", minute: "2-digit", timeZone: body.dataset.timezone || undefined,
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: body.dataset.timezone || undefined,
   });
   setInterval(function () { clock.textContent = format.format(new Date()); }, 1000);
 })();
