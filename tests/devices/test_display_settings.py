@@ -14,7 +14,9 @@ from smartqueue.live.consumers import group_for
 from smartqueue.live.render import display_variants, render_messages
 from smartqueue.queues import services
 from smartqueue.queues.events import event
-from tests.factories import make_queue, make_site, make_user
+from smartqueue.queues.history import Actor
+from smartqueue.queues.models import AgentProfile
+from tests.factories import make_counter, make_queue, make_site, make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # the signature is what is checked
 
@@ -128,7 +130,7 @@ def test_the_theme_keeps_text_readable_on_any_background():
         assert contrast(values["--display-fg"], values["--display-panel"]) >= 4.5
 
 
-def test_a_queue_left_out_of_a_display_is_neither_counted_nor_called_there(alpha, display):
+def test_a_queue_left_out_of_a_display_is_neither_counted_nor_called_there(alpha, tenants, display):
     shown, left_out = make_queue(display.site, letter="R"), make_queue(display.site, letter="C")
     display.queues.set([shown])
     services.create_ticket(queue=shown)
@@ -138,6 +140,13 @@ def test_a_queue_left_out_of_a_display_is_neither_counted_nor_called_there(alpha
     assert [(queue, n) for queue, n in board["queues"]] == [(shown, 1)]
     everything = display_board(display.site)
     assert sorted(n for _, n in everything["queues"]) == [1, 2]
+
+    agent = make_user(tenant=tenants.alpha)
+    counter = make_counter(display.site, [left_out])
+    AgentProfile.objects.create(user_id=agent.pk, counter=counter, current_status="available")
+    services.call_next(by=Actor(user=agent))
+    assert display_board(display.site, display.shown_queue_ids())["current"] == []
+    assert len(display_board(display.site)["current"]) == 1
 
 
 def test_displays_showing_other_queues_hear_their_own_board(alpha, tenants, display):
