@@ -144,7 +144,7 @@
   }
 
   function say(box, key, seconds) {
-    const text = box.dataset[key].replace("{n}", seconds);
+    const text = box.getAttribute("data-say-" + key).replace("{n}", seconds);
     const line = box.querySelector("[data-auto-call-text]");
     if (line.textContent !== text) line.textContent = text;
   }
@@ -158,7 +158,7 @@
   function sync() {
     const box = document.getElementById("auto-call");
     if (!box || box !== counting) stop();
-    if (!box || box.dataset.stopped) return;
+    if (!box || box.dataset.halted) return;
     if (!somebodyWaits()) {
       stop();
       say(box, "idle");
@@ -184,14 +184,15 @@
     const button = event.target.closest("[data-auto-call-stop]");
     if (!button) return;
     const box = button.closest("#auto-call");
-    box.dataset.stopped = "true";
+    box.dataset.halted = "true";
     stop();
     say(box, "stopped");
     const call = document.querySelector('#desk [data-shortcut="call"]');
     if (call) call.focus(); // the button goes: keep the focus somewhere useful
     button.remove();
   });
-  document.body.addEventListener("htmx:afterSettle", sync);
+  // htmx:load fires on every new piece of page (the desk replaced after Close), in the page.
+  document.body.addEventListener("htmx:load", function () { window.setTimeout(sync, 0); });
   document.body.addEventListener("htmx:wsAfterMessage", function () { window.setTimeout(sync, 0); });
   sync();
 })();
