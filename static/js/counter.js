@@ -169,6 +169,7 @@
     counting = box;
     say(box, "counting", left);
     timer = window.setInterval(function () {
+      if (document.querySelector("dialog[open]")) return; // choosing a break or a ticket: wait
       left -= 1;
       if (left > 0) {
         say(box, "counting", left);

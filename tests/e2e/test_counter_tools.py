@@ -144,3 +144,22 @@ def test_auto_call_countdown_can_be_stopped(browser, live_server_url, branch):
     agent.wait_for_timeout(6500)
     expect(agent.get_by_test_id("current-ticket")).to_have_count(0)
     assert Ticket.objects.get(number="R002").status == Ticket.Status.WAITING
+
+
+def test_auto_call_waits_while_the_agent_fills_in_a_break(browser, live_server_url, branch):
+    AgentProfile.objects.filter(user_id=branch.agents[0].user.pk).update(auto_call=True)
+    agent = open_page(browser, counter_url(live_server_url), user=branch.agents[0].user)
+
+    serve_then_free(agent, branch)
+    expect(agent.get_by_test_id("auto-call")).to_contain_text("dans")
+    agent.get_by_role("button", name="En pause").click()
+    agent.wait_for_timeout(6500)
+    assert Ticket.objects.get(number="R002").status == Ticket.Status.WAITING
+
+    dialog = agent.get_by_role("dialog", name="Motif de la pause")
+    dialog.get_by_label("Déjeuner", exact=True).check()
+    dialog.get_by_role("button", name="Mettre en pause").click()
+    expect(agent.get_by_test_id("break-reason")).to_have_text("(Déjeuner)")
+    expect(agent.get_by_test_id("auto-call")).to_have_count(0)  # never while paused
+    agent.wait_for_timeout(1500)
+    assert Ticket.objects.get(number="R002").status == Ticket.Status.WAITING
