@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from smartqueue.devices.models import Display, Kiosk
+from smartqueue.devices.models import HEX_COLOUR, Display, Kiosk
+from smartqueue.devices.theme import READABLE, contrast
 from smartqueue.notifications.addresses import InternalAddress, refuse_internal
 from smartqueue.notifications.models import (
     NotificationTemplate,
@@ -121,11 +122,105 @@ class CounterForm(forms.ModelForm):
         return data
 
 
+LOGO_MAX_BYTES = 200 * 1024  # stored in the row and sent inline with the page
+LOGO_TYPES = {  # the first bytes of each accepted format; SVG (it may carry script) is not one
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+def image_type(head: bytes) -> str | None:
+    for magic, content_type in LOGO_TYPES.items():
+        if head.startswith(magic):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
 class DisplayForm(forms.ModelForm):
+    """What a lobby screen shows: its queues, the organisation's logo and colours, a line of
+    text along the bottom."""
+
+    queues = forms.ModelMultipleChoiceField(
+        queryset=Queue.objects.select_related("site", "service"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Files affichées"),
+        help_text=_("Aucune cochée : toutes les files du site."),
+    )
+    logo = forms.FileField(
+        required=False,
+        label=_("Logo (PNG, JPEG ou WebP, 200 Ko au plus)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(required=False, label=_("Retirer le logo"))
+
     class Meta:
         model = Display
-        fields = ["site", "name", "language", "layout", "is_active"]
-        labels = LABELS
+        fields = [
+            "site",
+            "name",
+            "language",
+            "layout",
+            "queues",
+            "message",
+            "background",
+            "accent",
+            "is_active",
+        ]
+        labels = {
+            **LABELS,
+            "message": _("Message en bas de l'écran"),
+            "background": _("Couleur de fond"),
+            "accent": _("Couleur d'accent (numéros appelés, bandeau)"),
+        }
+        widgets = {
+            "background": forms.TextInput(attrs={"type": "color"}),
+            "accent": forms.TextInput(attrs={"type": "color"}),
+        }
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("Ce logo est trop lourd : 200 Ko au plus."))
+        content = upload.read()
+        content_type = image_type(content[:16])
+        if content_type is None:
+            raise forms.ValidationError(_("Le logo doit être une image PNG, JPEG ou WebP."))
+        return content, content_type
+
+    def clean(self):
+        data = super().clean()
+        site = data.get("site")
+        others = [q.name for q in data.get("queues", []) if site and q.site_id != site.pk]
+        if others:
+            self.add_error(
+                "queues",
+                _("Un écran n'affiche que des files de son site : %(queues)s")
+                % {"queues": ", ".join(others)},
+            )
+        background, accent = data.get("background", ""), data.get("accent", "")
+        colours = all(HEX_COLOUR.regex.fullmatch(colour) for colour in (background, accent))
+        if colours and contrast(background, accent) < READABLE:
+            self.add_error(
+                "accent",
+                _("Cette couleur d'accent se lit mal sur ce fond : choisissez-la plus contrastée."),
+            )
+        return data
+
+    def save(self, commit=True):
+        display = super().save(commit=False)
+        if self.cleaned_data.get("logo"):
+            display.logo, display.logo_type = self.cleaned_data["logo"]
+        elif self.cleaned_data.get("remove_logo"):
+            display.logo, display.logo_type = None, ""
+        if commit:
+            display.save()
+            self.save_m2m()
+        return display
 
 
 class KioskForm(forms.ModelForm):

@@ -103,9 +103,12 @@ def settings_list(request, section: str):
 def settings_edit(request, section: str, pk: str | None = None):
     chosen = section_of(section, request)
     instance = get_object_or_404(chosen.model, pk=as_uuid(pk)) if pk else None
-    form = chosen.form(request.POST or None, instance=instance)
+    form = chosen.form(request.POST or None, request.FILES or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         saved = save_audited(form, by=Actor.from_request(request))
+        if isinstance(saved, Display):
+            schema, secret = request.tenant.schema_name, saved.secret
+            transaction.on_commit(lambda: reload_display(schema, secret))
         messages.success(request, _("« %(name)s » enregistré.") % {"name": saved})
         return redirect("settings_list", tenant_slug=request.tenant.slug, section=section)
     context = {
@@ -164,6 +167,20 @@ def close_link_sockets(schema: str, secret: str) -> None:
         dispatcher.send_message(device_link_group(schema, secret), {"type": "live.link_renewed"})
     except Exception:  # noqa: BLE001 (the link is renewed even with the channel layer away)
         logger.exception("could not close the sockets of a renewed device link")
+
+
+RELOAD = '<div id="display-reload" data-reload="1" hx-swap-oob="true" hidden></div>'
+
+
+def reload_display(schema: str, secret: str) -> None:
+    """A screen whose settings changed reloads itself: its colours, logo and message are in the
+    page, and its queues decide which board it hears."""
+    try:
+        dispatcher.send_message(
+            device_link_group(schema, secret), {"type": "live.html", "html": RELOAD}
+        )
+    except Exception:  # noqa: BLE001 (the settings are saved even with the channel layer away)
+        logger.exception("could not tell a display to reload")
 
 
 def device_link(request, section: str, device) -> str:

@@ -9,12 +9,15 @@ CALLS_SHOWN = 7  # "now calling" and the last calls together
 NOW_CALLING_SHOWN = 6  # slots of "now calling": a counter each
 
 
-def display_board(site: Site) -> dict:
+def display_board(site: Site, shown: list[str] | None = None) -> dict:
     """Who is called now (a slot per counter), the last calls of the local day before them,
-    and who waits where."""
+    and who waits where. `shown`: the queues a screen is limited to (Display.queues), calls and
+    counts alike; empty or None, all of the site's."""
+    chosen = Queue.objects.filter(site=site)
+    if shown:
+        chosen = chosen.filter(pk__in=shown)
     queues = list(
-        Queue.objects.filter(site=site)
-        .exclude(status=Queue.Status.CLOSED)
+        chosen.exclude(status=Queue.Status.CLOSED)
         .select_related("service")
         .order_by("service__name")
     )
@@ -27,10 +30,11 @@ def display_board(site: Site) -> dict:
     )
     today = clock.now().astimezone(site.zone).date()
     calls = Ticket.objects.filter(queue__site=site, business_day=today, called_at__isnull=False)
+    if shown:
+        calls = calls.filter(queue_id__in=shown)
     current = now_calling(calls)
-    shown = [ticket.pk for ticket in current]
     recent = list(
-        calls.exclude(pk__in=shown)
+        calls.exclude(pk__in=[ticket.pk for ticket in current])
         .exclude(status=Ticket.Status.NO_SHOW)
         .select_related("counter")
         .order_by("-last_announced_at", "-called_at")[: max(CALLS_SHOWN - len(current), 0)]

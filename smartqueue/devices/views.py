@@ -54,7 +54,7 @@ def display_page(request, tenant_slug: str, secret: str):
     if display is None:
         return unavailable(request, Display, secret)
     context = {
-        **display_board(display.site),
+        **display_board(display.site, display.shown_queue_ids()),
         "display": display,
         "seq": current_seq(request.tenant.schema_name, display.site_id),
         "ws_url": f"/ws/tenants/{request.tenant.slug}/live/display/{secret}/",

@@ -118,12 +118,15 @@ def dashboard_sites(schema: str, key: str, language: str):
 
 
 def display_site(schema: str, key: str, language: str):
-    """The display's own language and layout, not the visitor's."""
+    """The display's own language, layout and queues, not the visitor's."""
     display = with_secret(Display, key)
     if display is None:
         return None, NOT_FOUND
     Display.objects.filter(pk=display.pk).update(last_seen_at=timezone.now())
-    return display_group(schema, display.site_id, display.language, display.layout), 0
+    group = display_group(
+        schema, display.site_id, display.language, display.layout, display.shown_queue_ids()
+    )
+    return group, 0
 
 
 def kiosk_site(schema: str, key: str, language: str):

@@ -3,9 +3,11 @@
 import hashlib
 
 
-def display_group(schema: str, site_id, language: str, layout: str) -> str:
-    """Displays hear the board in their own language and layout."""
-    return f"{schema}.display.{site_id}.{language}.{layout}"
+def display_group(schema: str, site_id, language: str, layout: str, shown=()) -> str:
+    """Displays hear the board in their own language and layout, for the queues they show
+    (`shown`, sorted ids; empty: all of the site's, named by a digest to keep names short)."""
+    queues = hashlib.sha256("|".join(shown).encode()).hexdigest()[:16] if shown else "all"
+    return f"{schema}.display.{site_id}.{language}.{layout}.{queues}"
 
 
 def counter_group(schema: str, site_id, language: str) -> str:

@@ -61,20 +61,26 @@ def site_messages(schema: str, site_id: str, events: list[DomainEvent]) -> list[
 
 
 def render_messages(schema: str, site: Site, seq: int, events) -> list[tuple[str, str]]:
-    """The board once per language and layout of the site's displays, the waiting lists once
-    per staff language: the data is read once, only the words differ."""
+    """The board once per language, layout and choice of queues of the site's displays (the
+    data read once per choice of queues, only the words differ), the waiting lists once per
+    staff language."""
     site_id = str(site.pk)
     messages: list[tuple[str, str]] = []
     with timezone.override(site.zone):
         queue_ids = affected_queue_ids(events)
         queues = list(Queue.objects.filter(pk__in=queue_ids, site=site).select_related("service"))
-        board = {**display_board(site), "seq": seq, "announcements": announcements(events)}
-        for language, layout in display_variants(site):
+        said = announcements(events)
+        boards: dict[tuple[str, ...], dict] = {}
+        for language, layout, shown in display_variants(site):
+            if shown not in boards:
+                boards[shown] = {**display_board(site, list(shown)), "seq": seq}
+            # A screen limited to some queues announces only their calls.
+            board = {**boards[shown], "announcements": heard(said, shown)}
             with translation.override(language):
                 html = render_to_string(
                     "devices/display.html#push", {**board, "display": {"layout": layout}}
                 )
-            messages.append((display_group(schema, site_id, language, layout), html))
+            messages.append((display_group(schema, site_id, language, layout, shown), html))
         lists = {"waiting_lists": waiting_lists(queues), "seq": seq}
         for language in STAFF_LANGUAGES:
             with translation.override(language):
@@ -89,13 +95,18 @@ def render_messages(schema: str, site: Site, seq: int, events) -> list[tuple[str
     return messages
 
 
-def display_variants(site: Site) -> list[tuple[str, str]]:
-    return list(
-        Display.objects.filter(site=site, is_active=True)
-        .values_list("language", "layout")
-        .distinct()
-        .order_by()
-    )
+def display_variants(site: Site) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Each distinct (language, layout, queues shown) among the site's active displays."""
+    displays = Display.objects.filter(site=site, is_active=True).prefetch_related("queues")
+    variants = {
+        (display.language, display.layout, tuple(sorted(str(q.pk) for q in display.queues.all())))
+        for display in displays
+    }
+    return sorted(variants)
+
+
+def heard(said: list[dict], shown: tuple[str, ...]) -> list[dict]:
+    return [call for call in said if not shown or call.get("queue_id") in shown]
 
 
 def desk_messages(schema: str, events: list[DomainEvent]) -> list[tuple[str, str]]:

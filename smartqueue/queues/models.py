@@ -202,8 +202,20 @@ class AgentProfile(models.Model):
     counter = models.ForeignKey(
         Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="agents"
     )
+
+    class BreakReason(models.TextChoices):
+        LUNCH = "lunch", _("Déjeuner")
+        TRAINING = "training", _("Formation")
+        ADMIN = "admin", _("Tâche administrative")
+        OTHER = "other", _("Autre")
+
     current_status = models.CharField(max_length=10, choices=Status.choices, default=Status.OFFLINE)
     status_updated_at = models.DateTimeField(null=True, blank=True)
+    # Why the agent is paused (services.take_break); empty whenever they are not.
+    break_reason = models.CharField(max_length=10, choices=BreakReason.choices, blank=True)
+    break_note = models.CharField(max_length=120, blank=True)
+    # The next ticket is called for them when they are free, after a countdown they can stop.
+    auto_call = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -148,15 +148,30 @@ def waiting_lists(queues: list[Queue], limit: int = WAITING_SHOWN) -> list[Waiti
         .annotate(n=Count("id"))
         .values_list("queue_id", "n")
     )
+    now = clock.now()
     return [
         WaitingList(
             queue=queue,
-            tickets=list(waiting_in_order(queue).select_related("customer")[:limit]),
+            tickets=with_waits(
+                waiting_in_order(queue).select_related("customer")[:limit], queue, now
+            ),
             count=counts.get(queue.pk, 0),
             newcomer_wait_seconds=wait_if_served(queue, counts.get(queue.pk, 0) + 1),
         )
         for queue in queues
     ]
+
+
+def with_waits(tickets, queue: Queue, now: datetime) -> list[Ticket]:
+    """Each ticket with how long it has waited (`waited_seconds`, from its creation as in the
+    SLA measure) and whether that is past its service's SLA (`past_sla`); the page keeps both
+    ticking (counter.js)."""
+    found = list(tickets)
+    for ticket in found:
+        waited = max(0, int((now - ticket.created_at).total_seconds()))
+        ticket.waited_seconds = waited  # type: ignore[attr-defined]
+        ticket.past_sla = waited > queue.service.sla_seconds  # type: ignore[attr-defined]
+    return found
 
 
 def latest_leg(ticket: Ticket) -> Ticket:
@@ -172,12 +187,14 @@ def desk_state(user_id) -> str:
     """What an agent's desk shows, in a few characters: their counter first, then their state
     and their tickets. Every counter tab of theirs compares it with its own and redraws (or,
     at another counter, reloads) when it differs: a tab left open follows the agent live."""
-    seat = AgentProfile.objects.filter(user_id=user_id).values_list("counter_id", "current_status")
-    counter_id, status = seat.first() or (None, "")
+    seat = AgentProfile.objects.filter(user_id=user_id).values_list(
+        "counter_id", "current_status", "break_reason", "auto_call"
+    )
+    counter_id, status, reason, auto_call = seat.first() or (None, "", "", False)
     held = (
         Ticket.objects.filter(agent_id=user_id, status__in=(*Ticket.ACTIVE, Status.PAUSED))
         .order_by("pk")
         .values_list("pk", "status", "recall_count")
     )
     tickets = ",".join(f"{pk}:{state}:{recalls}" for pk, state, recalls in held)
-    return f"{counter_id or ''}|{status}|{tickets}"
+    return f"{counter_id or ''}|{status}:{reason}|{tickets}|{'auto' if auto_call else ''}"

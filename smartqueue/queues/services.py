@@ -129,6 +129,49 @@ def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:
     return ticket
 
 
+CALL_REASON_LENGTH = 120
+
+
+def call_ticket(*, ticket: Ticket, by: Actor, reason: str) -> Ticket:
+    """Call this waiting ticket out of turn (someone who cannot stand, an appointment…): the
+    agent says why, and the reason stays in its history and audit. The ticket's row lock
+    settles two agents choosing it at once: the second hears who was quicker."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Dites pourquoi vous appelez ce ticket avant son tour."))
+    if len(reason) > CALL_REASON_LENGTH:
+        raise DomainError(
+            _("Le motif tient en %(n)s caractères au plus.") % {"n": CALL_REASON_LENGTH}
+        )
+    with one_ticket_per_agent(by.user), transaction.atomic():
+        profile = require_free(locked_profile(by.user, served=True))
+        counter = require_on_duty(profile, require_counter(profile))
+        ticket = locked(ticket)  # a second agent waits here, then reads the winner's change
+        require_still_waiting(ticket)
+        queues_to_call(counter, profile.served, ticket.queue)  # type: ignore[attr-defined]
+        before = snapshot(ticket)
+        was = profile.current_status
+        now = clock.now()
+        ticket.status, ticket.agent_id, ticket.counter = Status.CALLED, by.user_id, counter
+        ticket.called_at = ticket.last_announced_at = now
+        ticket.save(update_fields=["status", "agent", "counter", "called_at", "last_announced_at"])
+        note_profile_status(profile, AgentProfile.Status.BUSY, at=now)
+        profile.save(update_fields=["current_status", "status_updated_at"])
+        record(ticket, Kind.CALLED, by=by, before=before, note=f"appelé avant son tour : {reason}")
+        changed = [profile_status_event(profile)] if was != AgentProfile.Status.BUSY else []
+        events.publish_all([*changed, ticket_event("ticket.called", ticket)])
+    return ticket
+
+
+def require_still_waiting(ticket: Ticket) -> None:
+    if ticket.status in (Status.CALLED, Status.IN_SERVICE):
+        raise DomainError(
+            _("Le ticket %(number)s vient d'être appelé par un autre agent.")
+            % {"number": ticket.number}
+        )
+    require_status(ticket, Status.WAITING, _("d'appeler"))
+
+
 def recall(*, ticket: Ticket, by: Actor) -> Ticket:
     """Announce the called ticket again; a no-show who turns up is called back the same way."""
     with one_ticket_per_agent(by.user), transaction.atomic():
@@ -315,8 +358,38 @@ def cancel_ticket(*, ticket: Ticket, by: Actor = SYSTEM) -> Ticket:
 # --- agents and queues ---------------------------------------------------------------------
 
 
-def set_agent_status(*, by: Actor, status: str, counter: Counter | None = None) -> AgentProfile:
-    """The agent's own state and, if given, the counter they sit at."""
+def take_break(
+    *, by: Actor, reason: str, note: str = "", counter: Counter | None = None
+) -> AgentProfile:
+    """Pause with a reason from the list (the counter page asks for one): "other" needs a few
+    words. The reason stays on the profile while paused and in the audit of the change."""
+    note = (note or "").strip()
+    if reason not in AgentProfile.BreakReason.values:
+        raise DomainError(_("Choisissez le motif de la pause."))
+    if reason == AgentProfile.BreakReason.OTHER and not note:
+        raise DomainError(_("Précisez le motif de la pause."))
+    if len(note) > BREAK_NOTE_LENGTH:
+        raise DomainError(
+            _("Le motif tient en %(n)s caractères au plus.") % {"n": BREAK_NOTE_LENGTH}
+        )
+    return set_agent_status(
+        by=by, status=AgentProfile.Status.PAUSED, counter=counter, on_break=(reason, note)
+    )
+
+
+BREAK_NOTE_LENGTH = 120
+PROFILE_AUDITED = ("current_status", "counter_id", "break_reason", "break_note")
+
+
+def set_agent_status(
+    *,
+    by: Actor,
+    status: str,
+    counter: Counter | None = None,
+    on_break: tuple[str, str] = ("", ""),
+) -> AgentProfile:
+    """The agent's own state and, if given, the counter they sit at. `on_break`: the reason
+    and note of a pause (see take_break)."""
     if status not in AgentProfile.Status.values:
         raise DomainError(
             _("Statut inconnu : %(status)s. Valeurs possibles : %(values)s")
@@ -324,7 +397,7 @@ def set_agent_status(*, by: Actor, status: str, counter: Counter | None = None) 
         )
     try:
         with transaction.atomic():
-            return change_agent_status(by, status, counter)
+            return change_agent_status(by, status, counter, on_break)
     except IntegrityError as error:  # sat down at the same instant as another agent
         if "one_agent_per_counter" not in str(error):
             raise
@@ -332,7 +405,9 @@ def set_agent_status(*, by: Actor, status: str, counter: Counter | None = None) 
         raise CounterTaken(seat) from None
 
 
-def change_agent_status(by: Actor, status: str, counter: Counter | None) -> AgentProfile:
+def change_agent_status(
+    by: Actor, status: str, counter: Counter | None, on_break: tuple[str, str]
+) -> AgentProfile:
     """set_agent_status, inside its transaction."""
     profile = locked_profile(by.user)
     leaving = status in (AgentProfile.Status.PAUSED, AgentProfile.Status.OFFLINE)
@@ -347,20 +422,40 @@ def change_agent_status(by: Actor, status: str, counter: Counter | None) -> Agen
     seat = counter or profile.counter
     if seat is not None and status != AgentProfile.Status.OFFLINE:
         require_seat_free(seat, profile)
-    before = snapshot(profile, ("current_status", "counter_id"))
-    was = profile.current_status
+    before = snapshot(profile, PROFILE_AUDITED)
+    was = profile.current_status, profile.break_reason, profile.break_note
     if counter is not None:
         profile.counter = counter
-    set_profile_status(profile, status)
-    if moving and was == status:  # same state at another desk: the agent's tabs must know
-        publish_profile_status(profile)
+    set_profile_status(profile, status, on_break=on_break)
+    same = was == (profile.current_status, profile.break_reason, profile.break_note)
+    if (moving and was[0] == status) or (was[0] == status and not same):
+        publish_profile_status(profile)  # same state, another desk or reason: tabs must know
     audit(
         by=by,
         action="agent.status_updated",
         obj=profile,
         before=before,
-        after=snapshot(profile, ("current_status", "counter_id")),
+        after=snapshot(profile, PROFILE_AUDITED),
     )
+    return profile
+
+
+def set_auto_call(*, by: Actor, on: bool) -> AgentProfile:
+    """The agent's choice, kept on their profile: when free, the next ticket is called for them
+    after a countdown the page shows (counter.js), never while paused."""
+    with transaction.atomic():
+        profile = locked_profile(by.user)
+        before = snapshot(profile, ("auto_call",))
+        profile.auto_call = bool(on)
+        profile.save(update_fields=["auto_call"])
+        audit(
+            by=by,
+            action="agent.auto_call_updated",
+            obj=profile,
+            before=before,
+            after=snapshot(profile, ("auto_call",)),
+        )
+        publish_profile_status(profile)  # the agent's other tabs redraw their desk
     return profile
 
 

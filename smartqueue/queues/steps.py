@@ -267,19 +267,35 @@ def require_seat_free(counter: Counter, profile: AgentProfile) -> None:
         raise CounterTaken(counter)
 
 
-def set_profile_status(profile: AgentProfile, status: str) -> None:
+def set_profile_status(
+    profile: AgentProfile, status: str, *, on_break: tuple[str, str] = ("", "")
+) -> None:
+    """`on_break`: the reason and note of a pause, kept while paused (see take_break)."""
     now = clock.now()
     changed = profile.current_status != status
     note_profile_status(profile, status, at=now)
-    profile.save(update_fields=["current_status", "status_updated_at", "counter"])
+    if status == AgentProfile.Status.PAUSED and any(on_break):
+        profile.break_reason, profile.break_note = on_break
+    profile.save(
+        update_fields=[
+            "current_status",
+            "status_updated_at",
+            "counter",
+            "break_reason",
+            "break_note",
+        ]
+    )
     if changed:
         publish_profile_status(profile)
 
 
 def note_profile_status(profile: AgentProfile, status: str, *, at) -> None:
-    """The profile in memory as a statement left it (call next writes it with the claim)."""
+    """The profile in memory as a statement left it (call next writes it with the claim).
+    Leaving a pause forgets its reason."""
     profile.current_status = status
     profile.status_updated_at = at
+    if status != AgentProfile.Status.PAUSED:
+        profile.break_reason = profile.break_note = ""
 
 
 def publish_profile_status(profile: AgentProfile) -> None:

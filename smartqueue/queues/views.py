@@ -12,7 +12,7 @@ from smartqueue.accounts.decorators import member_required
 from smartqueue.errors import DomainError
 from smartqueue.ids import as_uuid
 from smartqueue.live.sequence import current_seq
-from smartqueue.queues import services
+from smartqueue.queues import clock, services
 from smartqueue.queues.history import Actor
 from smartqueue.queues.models import AgentProfile, Counter, Queue, Ticket
 from smartqueue.queues.selectors import desk_state, ticket_history, waiting_lists
@@ -62,9 +62,29 @@ def counter_context(request, *, error: str = "", notice: str = "") -> dict:
         if counter
         else "",
         "desk_state": desk_state(request.user.pk),
+        "timer_seconds": timer_seconds(current),
+        "break_reasons": AgentProfile.BreakReason.choices,
+        "call_reasons": call_reasons(),
         "error": error,
         "notice": notice,
     }
+
+
+def timer_seconds(current: Ticket | None) -> int:
+    """How long the current ticket has been in service (or, not started yet, called)."""
+    if current is None:
+        return 0
+    since = current.service_started_at or current.called_at or current.created_at
+    return max(0, int((clock.now() - since).total_seconds()))
+
+
+def call_reasons() -> list[str]:
+    """The usual reasons to call a ticket before its turn; "other" lets the agent write one."""
+    return [
+        _("Rendez-vous"),
+        _("Priorité (âge, handicap, grossesse)"),
+        _("Suite d'un service déjà commencé"),
+    ]
 
 
 def transfer_targets(counter, current) -> list[Queue]:
@@ -104,6 +124,19 @@ def posted_ticket(request) -> Ticket:
 def call_next(request, actor):
     ticket = services.call_next(by=actor)
     return _("Ticket %(number)s appelé.") % {"number": ticket.number}
+
+
+def call_ticket(request, actor):
+    choice = request.POST.get("reason", "").strip()
+    note = request.POST.get("reason_note", "").strip()
+    reason = note if choice in ("", "other") else (f"{choice} — {note}" if note else choice)
+    ticket = services.call_ticket(ticket=posted_ticket(request), by=actor, reason=reason)
+    return _("Ticket %(number)s appelé.") % {"number": ticket.number}
+
+
+def auto_call(request, actor):
+    services.set_auto_call(by=actor, on=request.POST.get("auto_call") == "on")
+    return ""
 
 
 def recall(request, actor):
@@ -155,12 +188,23 @@ def set_status(request, actor):
     counter = None
     if request.POST.get("counter"):
         counter = posted(Counter, request, "counter", _("Choisissez un guichet."))
-    services.set_agent_status(by=actor, status=request.POST.get("status", ""), counter=counter)
+    status = request.POST.get("status", "")
+    if status == AgentProfile.Status.PAUSED:  # the counter asks why (services.take_break)
+        services.take_break(
+            by=actor,
+            reason=request.POST.get("break_reason", ""),
+            note=request.POST.get("break_note", ""),
+            counter=counter,
+        )
+    else:
+        services.set_agent_status(by=actor, status=status, counter=counter)
     return ""
 
 
 ACTIONS = {
     "call": call_next,
+    "call-ticket": call_ticket,
+    "auto-call": auto_call,
     "recall": recall,
     "start": start,
     "close": close,

@@ -16,6 +16,7 @@
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (toggle && !toggle.checked) return;
+    if (document.querySelector("dialog[open]")) return; // a dialog's keys are its own
     const target = event.target;
     if (target.closest("input, textarea, select, [contenteditable]")) return;
     if (event.key === " " && target.closest("button, a, summary")) return;
@@ -50,4 +51,149 @@
       htmx.trigger(document.body, "live:resync");
     }
   });
+})();
+
+// Clocks of the page: each ticket's wait in the waiting lists (coloured once past its
+// service's SLA) and the current ticket's service timer. The server renders the seconds so
+// far; the page counts on from when it received them (the agent's clock may be off).
+(function () {
+  "use strict";
+  const started = new WeakMap();
+
+  function secondsOf(element, attribute) {
+    if (!started.has(element)) {
+      started.set(element, Date.now() - Number(element.getAttribute(attribute) || 0) * 1000);
+    }
+    return Math.max(0, Math.floor((Date.now() - started.get(element)) / 1000));
+  }
+
+  // As the server's "duration" filter writes it: "45 s", "12 min", "1 h 05".
+  function duration(seconds) {
+    if (seconds < 60) return seconds + " s";
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60) return minutes + " min";
+    return Math.floor(minutes / 60) + " h " + String(minutes % 60).padStart(2, "0");
+  }
+
+  // As the server's "stopwatch" filter writes it: "04:07", "1:02:09".
+  function stopwatch(seconds) {
+    const hours = Math.floor(seconds / 3600);
+    const minutes = String(Math.floor((seconds % 3600) / 60)).padStart(2, "0");
+    const rest = String(seconds % 60).padStart(2, "0");
+    return (hours ? hours + ":" + minutes : minutes) + ":" + rest;
+  }
+
+  function tick() {
+    document.querySelectorAll("[data-waited]").forEach(function (element) {
+      const seconds = secondsOf(element, "data-waited");
+      const text = duration(seconds);
+      if (element.textContent !== text) element.textContent = text;
+      element.classList.toggle("past-sla", seconds > Number(element.dataset.sla || Infinity));
+    });
+    document.querySelectorAll("[data-elapsed]").forEach(function (element) {
+      element.textContent = stopwatch(secondsOf(element, "data-elapsed"));
+    });
+  }
+  tick();
+  window.setInterval(tick, 1000);
+})();
+
+// Dialogs: the reason for a break, and calling a chosen ticket before its turn (its button
+// sits in the live waiting lists; one dialog on the page serves them all).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    const opener = event.target.closest("[data-open-dialog]");
+    if (opener) {
+      document.getElementById(opener.dataset.openDialog).showModal();
+      return;
+    }
+    const closer = event.target.closest("[data-close-dialog]");
+    if (closer) {
+      closer.closest("dialog").close();
+      return;
+    }
+    const chosen = event.target.closest("[data-choose-ticket]");
+    if (chosen) {
+      const dialog = document.getElementById("choose-dialog");
+      dialog.querySelector("form").reset();
+      dialog.querySelector("[name=ticket]").value = chosen.dataset.chooseTicket;
+      dialog.querySelector("[data-chosen-number]").textContent = chosen.dataset.number;
+      dialog.showModal();
+    }
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    const dialog = event.target.closest && event.target.closest("dialog");
+    if (dialog && dialog.open) dialog.close();
+  });
+})();
+
+// Auto-call: when the desk shows #auto-call (the agent turned it on and is available) and
+// somebody waits, count down and press Call next; the agent may stop this countdown. A new
+// desk (after the next ticket) starts again. Paused agents get no #auto-call (and the engine
+// refuses them anyway).
+(function () {
+  "use strict";
+  let timer = null;
+  let counting = null;
+
+  function somebodyWaits() {
+    return Array.from(document.querySelectorAll('[data-testid="waiting-count"]')).some(
+      function (badge) { return Number(badge.textContent) > 0; }
+    );
+  }
+
+  function say(box, key, seconds) {
+    const text = box.getAttribute("data-say-" + key).replace("{n}", seconds);
+    const line = box.querySelector("[data-auto-call-text]");
+    if (line.textContent !== text) line.textContent = text;
+  }
+
+  function stop() {
+    window.clearInterval(timer);
+    timer = null;
+    counting = null;
+  }
+
+  function sync() {
+    const box = document.getElementById("auto-call");
+    if (!box || box !== counting) stop();
+    if (!box || box.dataset.halted) return;
+    if (!somebodyWaits()) {
+      stop();
+      say(box, "idle");
+      return;
+    }
+    if (timer) return;
+    let left = Number(box.dataset.seconds || 5);
+    counting = box;
+    say(box, "counting", left);
+    timer = window.setInterval(function () {
+      if (document.querySelector("dialog[open]")) return; // choosing a break or a ticket: wait
+      left -= 1;
+      if (left > 0) {
+        say(box, "counting", left);
+        return;
+      }
+      stop();
+      const call = document.querySelector('#desk [data-shortcut="call"]');
+      if (call && !call.disabled && document.body.contains(box)) call.click();
+    }, 1000);
+  }
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-auto-call-stop]");
+    if (!button) return;
+    const box = button.closest("#auto-call");
+    box.dataset.halted = "true";
+    stop();
+    say(box, "stopped");
+    const call = document.querySelector('#desk [data-shortcut="call"]');
+    if (call) call.focus(); // the button goes: keep the focus somewhere useful
+    button.remove();
+  });
+  // htmx:load fires on every new piece of page (the desk replaced after Close), in the page.
+  document.body.addEventListener("htmx:load", function () { window.setTimeout(sync, 0); });
+  document.body.addEventListener("htmx:wsAfterMessage", function () { window.setTimeout(sync, 0); });
+  sync();
 })();

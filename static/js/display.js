@@ -1,6 +1,9 @@
 // Lobby display: every new call (and every recall) blinks, chimes and is spoken, one after the
 // other, never overlapping. Browsers refuse sound before a user gesture: then one tap on
-// "Activer le son" unlocks it, and what was queued meanwhile is played.
+// "Activer le son" unlocks it, and what was queued meanwhile is played. The screen remembers
+// that sound was turned on (localStorage): after a reload it tries again by itself, and shows
+// the button only if the browser still refuses (a kiosk browser started with
+// --autoplay-policy=no-user-gesture-required never does: docs/deployment.md).
 (function () {
   "use strict";
   const body = document.body;
@@ -22,19 +25,41 @@
     return audio;
   }
 
+  window.smartqueueAudioState = function () {
+    const context = audioContext();
+    return context ? context.state : "none";
+  };
+
   function soundAllowed() {
     const context = audioContext();
     return !context || context.state === "running";
   }
 
+  const SOUND_KEY = "smartqueue.display.sound";
+
+  function soundRemembered() {
+    try { return window.localStorage.getItem(SOUND_KEY) === "on"; } catch (error) { return false; }
+  }
+
+  function rememberSound() {
+    try { window.localStorage.setItem(SOUND_KEY, "on"); } catch (error) { /* private mode */ }
+  }
+
+  // "on": the screen can speak; "blocked": it waits for the tap. Read by tests.
+  function soundState(state) {
+    if (state === "on") rememberSound();
+    body.dataset.sound = state;
+    enableButton.hidden = state === "on";
+  }
+
   function askForTap() {
-    enableButton.hidden = false;
+    soundState("blocked");
   }
 
   enableButton.addEventListener("click", function () {
     const context = audioContext();
     (context ? context.resume() : Promise.resolve()).then(function () {
-      enableButton.hidden = true;
+      soundState("on");
       playQueue();
     });
   });
@@ -134,16 +159,32 @@
   body.addEventListener("htmx:wsAfterMessage", collect);
   body.addEventListener("htmx:afterSettle", collect);
 
-  // Try to start the sound at once: kiosk-mode browsers allow it, others need the tap.
+  // Settings changed: the page reloads to take its new colours, message and queues.
+  body.addEventListener("htmx:wsAfterMessage", function () {
+    const reload = document.getElementById("display-reload");
+    if (reload && reload.dataset.reload) window.location.reload();
+  });
+
+  // Try to start the sound at once: kiosk-mode browsers allow it, others need the tap. A screen
+  // where sound was turned on before tries again after a reload, with nobody there to tap.
+  if (soundRemembered()) body.dataset.soundRemembered = "yes";
   const context = audioContext();
   if (context && context.state !== "running") {
     context.resume().catch(function () {});
-    setTimeout(function () { if (!soundAllowed()) askForTap(); }, 1000);
+    setTimeout(function () {
+      if (!soundAllowed()) {
+        askForTap();
+      } else {
+        soundState("on");
+      }
+    }, 1000);
+  } else {
+    soundState("on");
   }
 
   const clock = document.getElementById("clock");
   const format = new Intl.DateTimeFormat(body.dataset.language || "fr", {
-    hour: "2-digit", minute: "2-digit", timeZone: body.dataset.timezone || undefined,
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: body.dataset.timezone || undefined,
   });
   setInterval(function () { clock.textContent = format.format(new Date()); }, 1000);
 })();

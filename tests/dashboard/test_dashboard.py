@@ -67,3 +67,10 @@ def test_the_board_fragment_takes_the_same_queries_for_few_or_many_tickets(clien
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_a_paused_agent_shows_the_reason_of_their_break(client, branch, tenants):
+    _, agent = branch
+    services.take_break(by=agent, reason="other", note="Réunion d'équipe")
+    page = html.unescape(open_dashboard(client, tenants.alpha).content.decode())
+    assert "En pause" in page and "Autre : Réunion d'équipe" in page

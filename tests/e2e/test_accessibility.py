@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from smartqueue.accounts.models import Role
 from smartqueue.queues import services
 from smartqueue.queues.history import Actor
+from smartqueue.queues.models import AgentProfile
 from tests.e2e.pages import PHONE, counter_url, display_url, open_all_day, open_page
 from tests.factories import make_user
 
@@ -89,3 +90,19 @@ def test_the_settings_pages_have_no_serious_accessibility_violation(
     )
     found = {name: serious_violations(page) for name, page in pages.items()}
     assert found == {name: [] for name in pages}
+
+
+def test_the_counter_dialogs_and_countdown_have_no_serious_accessibility_violation(
+    browser, live_server_url, branch
+):
+    services.create_ticket(queue=branch.withdrawals, customer_name="Awa")
+    AgentProfile.objects.filter(user_id=branch.agents[0].user.pk).update(auto_call=True)
+    page = audited(browser, counter_url(live_server_url), user=branch.agents[0].user)
+    page.get_by_role("button", name="Arrêter").click()  # the countdown stays, stopped
+    found = {"countdown": serious_violations(page)}
+    page.get_by_role("button", name="Appeler R001 avant son tour").click()
+    found["chosen call"] = serious_violations(page)
+    page.get_by_role("dialog").get_by_role("button", name="Annuler").click()
+    page.get_by_role("button", name="En pause").click()
+    found["break"] = serious_violations(page)
+    assert found == {name: [] for name in found}

@@ -11,12 +11,22 @@ from tests.e2e.pages import counter_url, open_page
 pytestmark = pytest.mark.e2e
 
 
+def take_break(page, reason: str, note: str = "") -> None:
+    """Pause as the desk asks: a reason from the list (and words for « Autre »)."""
+    page.get_by_role("button", name="En pause").click()
+    dialog = page.get_by_role("dialog", name="Motif de la pause")
+    dialog.get_by_label(reason, exact=True).check()
+    if note:
+        dialog.get_by_label("Précision").fill(note)
+    dialog.get_by_role("button", name="Mettre en pause").click()
+
+
 def test_a_paused_agent_cannot_call_with_the_button_or_the_space_key(
     browser, live_server_url, branch
 ):
     ticket = services.create_ticket(queue=branch.withdrawals)
     agent = open_page(browser, counter_url(live_server_url), user=branch.agents[0].user)
-    agent.get_by_role("button", name="En pause").click()
+    take_break(agent, "Déjeuner")
 
     call = agent.get_by_role("button", name="Appeler le suivant")
     expect(call).to_be_disabled()
@@ -58,7 +68,7 @@ def test_the_desk_open_in_two_tabs_follows_the_agent_live(browser, live_server_u
     expect(first.get_by_test_id("current-ticket")).to_have_count(0, timeout=2000)
     expect(first.get_by_test_id("desk-notice")).to_have_count(0)
 
-    first.get_by_role("button", name="En pause").click()
+    take_break(first, "Formation")
     expect(second.get_by_role("button", name="Appeler le suivant")).to_be_disabled(timeout=2000)
 
 
@@ -77,3 +87,19 @@ def test_a_queue_nobody_serves_says_so_instead_of_an_estimate(browser, live_serv
         "inconnue, aucun agent ne sert cette file"
     )
     expect(kiosk.get_by_test_id("kiosk-ticket")).not_to_contain_text("moins de 5 min")
+
+
+def test_a_break_asks_for_a_reason_and_the_desk_shows_it(browser, live_server_url, branch):
+    agent = open_page(browser, counter_url(live_server_url), user=branch.agents[0].user)
+    take_break(agent, "Autre")
+    expect(agent.get_by_test_id("desk-error")).to_contain_text("Précisez le motif de la pause")
+    assert AgentProfile.objects.get(user_id=branch.agents[0].user.pk).current_status == "available"
+
+    take_break(agent, "Autre", note="Réunion d'équipe")
+    expect(agent.get_by_test_id("break-reason")).to_have_text("(Autre : Réunion d'équipe)")
+    profile = AgentProfile.objects.get(user_id=branch.agents[0].user.pk)
+    assert (profile.current_status, profile.break_reason, profile.break_note) == (
+        "paused",
+        "other",
+        "Réunion d'équipe",
+    )

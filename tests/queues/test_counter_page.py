@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from smartqueue.queues import services
-from smartqueue.queues.models import Ticket
+from smartqueue.queues.models import AgentProfile, Ticket
 from tests.factories import make_agent, make_counter, make_queue
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -112,3 +112,52 @@ def test_the_page_takes_a_constant_number_of_queries(client, desk):
     assert many == few
     page = client.get("/t/alpha/counter/").content.decode()
     assert "… et 450 autres" in page
+
+
+def test_a_chosen_ticket_is_called_with_the_reason_picked_or_written(client, desk):
+    queue, _, agent = desk
+    services.create_ticket(queue=queue)
+    chosen = services.create_ticket(queue=queue)
+
+    page = text(act(client, "call-ticket", ticket=chosen.pk, reason="other", reason_note=""))
+    assert "Dites pourquoi vous appelez ce ticket avant son tour." in page
+    chosen.refresh_from_db()
+    assert chosen.status == Ticket.Status.WAITING
+
+    page = text(
+        act(client, "call-ticket", ticket=chosen.pk, reason="Rendez-vous", reason_note="9 h")
+    )
+    assert "Ticket R002 appelé." in page and 'data-testid="service-timer"' in page
+    chosen.refresh_from_db()
+    assert chosen.status == Ticket.Status.CALLED and chosen.agent_id == agent.user_id
+    note = chosen.events.get(kind="called").note
+    assert note == "appelé avant son tour : Rendez-vous — 9 h"
+
+
+def test_the_waiting_list_shows_waits_and_a_call_button_per_ticket(client, desk):
+    queue, _, _ = desk
+    ticket = services.create_ticket(queue=queue)
+    page = client.get("/t/alpha/counter/").content.decode()
+    assert f'data-choose-ticket="{ticket.pk}"' in page
+    assert 'data-waited="0"' in page and f'data-sla="{queue.service.sla_seconds}"' in page
+
+
+def test_pausing_from_the_desk_needs_a_reason(client, desk):
+    _, _, agent = desk
+    page = text(act(client, "status", status="paused", break_reason="other", break_note=""))
+    assert "Précisez le motif de la pause." in page
+    page = text(act(client, "status", status="paused", break_reason="lunch"))
+    profile = AgentProfile.objects.get(user_id=agent.user_id)
+    assert (profile.current_status, profile.break_reason) == ("paused", "lunch")
+    assert "(Déjeuner)" in text(client.get("/t/alpha/counter/"))
+
+
+def test_auto_call_is_switched_from_the_desk_and_shown_only_when_available(client, desk):
+    _, _, agent = desk
+    page = text(act(client, "auto-call", auto_call="on"))
+    assert 'id="auto-call"' in page
+    assert AgentProfile.objects.get(user_id=agent.user_id).auto_call is True
+    act(client, "status", status="paused", break_reason="admin")
+    assert 'id="auto-call"' not in text(client.get("/t/alpha/counter/"))
+    act(client, "auto-call")
+    assert AgentProfile.objects.get(user_id=agent.user_id).auto_call is False

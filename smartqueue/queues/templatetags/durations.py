@@ -15,3 +15,14 @@ def duration(seconds) -> str:
     if minutes < 60:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60:02d}"
+
+
+@register.filter
+def stopwatch(seconds) -> str:
+    """Seconds as a running timer reads: "04:07", "1:02:09" (counter.js ticks it on)."""
+    seconds = max(0, int(seconds or 0))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
+    return f"{minutes:02d}:{seconds:02d}"
