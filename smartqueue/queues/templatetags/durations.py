@@ -1,5 +1,7 @@
 from django import template
 
+from smartqueue.queues.estimates import wait_range
+
 register = template.Library()
 
 
@@ -15,3 +17,9 @@ def duration(seconds) -> str:
     if minutes < 60:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60:02d}"
+
+
+@register.filter(name="wait_range")
+def wait_range_filter(seconds) -> str:
+    """An estimate as customers read it: a rounded-up range ("10–15 min")."""
+    return wait_range(int(seconds))
