@@ -175,6 +175,6 @@ def ticket_context(request, kiosk: Kiosk, ticket) -> dict:
             "position": position,
             "wait": wait_range(estimated_wait_seconds(ticket.queue, position)),
             "link": link,
-            "qr_svg": segno.make(link, error="m").svg_inline(scale=4, dark="#111"),
+            "qr_svg": segno.make(link, error="m").svg_inline(scale=4, dark="#111", omitsize=True),
             "issued_at": timezone.localtime(ticket.created_at),
         }

@@ -15,6 +15,7 @@
   }
 
   function show(step) {
+    document.getElementById("kiosk-form").hidden = step === "checkin";
     document.getElementById("step-service").hidden = step !== "service";
     document.getElementById("step-phone").hidden = step !== "phone";
     document.getElementById("checkin-open").hidden = step !== "service";
