@@ -184,3 +184,12 @@ def test_seven_services_with_long_names_still_fit_one_screen(
     assert overflowing == []
     expect(page.get_by_test_id("service-R")).to_contain_text("12 personnes en attente")
     expect(page.get_by_test_id("service-D")).to_contain_text("Aucun agent en service")
+
+
+def test_the_waiting_count_follows_the_queue_live(browser, live_server_url, branch):
+    page = open_page(browser, kiosk_url(live_server_url, branch), viewport=PORTRAIT)
+    expect(page.get_by_test_id("service-R")).to_contain_text("Personne en attente")
+    for _ in range(3):
+        services.create_ticket(queue=branch.withdrawals)
+    expect(page.get_by_test_id("service-R")).to_contain_text("3 personnes en attente")
+    expect(page.get_by_test_id("service-C")).to_contain_text("Personne en attente")
