@@ -125,10 +125,12 @@ def test_a_code_scanned_on_the_first_screen_checks_in(browser, live_server_url, 
 
 
 def test_every_step_of_the_kiosk_passes_axe(browser, live_server_url, branch):
-    page = open_page(browser, kiosk_url(live_server_url, branch, "wo"), audit=True)
+    page = open_page(browser, kiosk_url(live_server_url, branch, "wo"), viewport=TABLET, audit=True)
     found = {"services": serious_violations(page)}
+    page.screenshot(path="/tmp/h4-kiosk-wolof-768x1024.png")
     page.get_by_test_id("service-R").click()
     found["phone keypad"] = serious_violations(page)
+    page.screenshot(path="/tmp/h4-kiosk-wolof-phone-768x1024.png")
     page.get_by_role("button", name="Dellu").click()
     page.get_by_test_id("open-check-in").click()
     found["code keypad"] = serious_violations(page)
