@@ -152,6 +152,8 @@ def paginated(name: str) -> Schema:
 
 LANGUAGE_CODES = [code for code, _ in settings.LANGUAGES]
 SERVICE_SETTINGS = {
+    "name_en": text(Service, "name_en", description="Name shown in English; empty: the name."),
+    "name_wo": text(Service, "name_wo", description="Name shown in Wolof; empty: the name."),
     "sla_seconds": whole(Service, "sla_seconds", description="Target wait."),
     "no_show_after_seconds": whole(
         Service, "no_show_after_seconds", description="A called ticket not started then: no-show."

@@ -62,6 +62,8 @@ def service_json(service: Service) -> dict:
     return {
         "id": str(service.id),
         "name": service.name,
+        "name_en": service.name_en,
+        "name_wo": service.name_wo,
         "letter": service.letter,
         "sla_seconds": service.sla_seconds,
         "no_show_after_seconds": service.no_show_after_seconds,

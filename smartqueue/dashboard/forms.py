@@ -17,6 +17,8 @@ from smartqueue.queues.models import Counter, Holiday, OpeningHours, Queue, Serv
 
 LABELS = {
     "name": _("Nom"),
+    "name_en": _("Nom en anglais (vide : le nom en français)"),
+    "name_wo": _("Nom en wolof (vide : le nom en français)"),
     "slug": _("Identifiant dans les adresses"),
     "address": _("Adresse"),
     "city": _("Ville"),
@@ -74,6 +76,8 @@ class ServiceForm(forms.ModelForm):
         model = Service
         fields = [
             "name",
+            "name_en",
+            "name_wo",
             "letter",
             "sla_seconds",
             "no_show_after_seconds",

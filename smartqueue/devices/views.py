@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 from smartqueue.cache import over_limit
 from smartqueue.devices.forms import CheckInForm, KioskTicketForm
 from smartqueue.devices.models import Display, Kiosk, with_secret
-from smartqueue.devices.selectors import display_board, open_queues
+from smartqueue.devices.selectors import display_board, kiosk_services
 from smartqueue.errors import DomainError
 from smartqueue.languages import supported
 from smartqueue.live.sequence import current_seq
 from smartqueue.queues import appointments, services
 from smartqueue.queues.estimates import quoted_wait
 from smartqueue.queues.history import Actor
+from smartqueue.queues.models import APPOINTMENT_CODE_ALPHABET
 from smartqueue.queues.selectors import position_in_queue
 
 DISPLAY = "devices/display.html"
@@ -27,6 +28,8 @@ KIOSK = "devices/kiosk.html"
 UNAVAILABLE = "devices/unavailable.html"
 KIOSK_BURST_SECONDS = 2  # a double tap must not print two tickets
 KIOSK_PER_MINUTE = 30
+# The code keypad: digits first, then the letters, as on a phone's keypad screen.
+APPOINTMENT_CODE_KEYS = sorted(APPOINTMENT_CODE_ALPHABET, key=lambda key: (not key.isdigit(), key))
 
 
 def device(model, secret: str):
@@ -85,7 +88,8 @@ def kiosk_page(request, tenant_slug: str, secret: str):
     language = supported(request.GET.get("lang"), kiosk.language)
     context = {
         "kiosk": kiosk,
-        "queues": open_queues(kiosk.site),
+        "services": kiosk_services(kiosk.site),
+        "code_keys": APPOINTMENT_CODE_KEYS,
         "ws_url": f"/ws/tenants/{request.tenant.slug}/live/kiosk/{secret}/",
         "language": language,
     }
@@ -171,6 +175,6 @@ def ticket_context(request, kiosk: Kiosk, ticket) -> dict:
             "position": position,
             "wait": quoted_wait(ticket.queue, position),
             "link": link,
-            "qr_svg": segno.make(link, error="m").svg_inline(scale=4, dark="#111"),
+            "qr_svg": segno.make(link, error="m").svg_inline(scale=4, dark="#111", omitsize=True),
             "issued_at": timezone.localtime(ticket.created_at),
         }

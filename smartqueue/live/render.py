@@ -90,8 +90,8 @@ def render_messages(schema: str, site: Site, seq: int, events) -> list[tuple[str
     messages += [(queue_tick_group(schema, queue_id), tick) for queue_id in queue_ids]
     # Dashboards only need to know something changed: they fetch their board themselves.
     messages.append((dashboard_group(schema), tick))
-    if any(event.name == "queue.status_updated" for event in events):
-        messages.append((kiosk_group(schema, site_id), tick))
+    # Kiosks show each open service's waiting count and wait, which any event may change.
+    messages.append((kiosk_group(schema, site_id), tick))
     return messages
 
 

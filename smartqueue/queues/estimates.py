@@ -31,29 +31,54 @@ class Staffing:
     free: int  # available: they call the next ticket without waiting for anyone
 
 
-def staffing(queue: Queue) -> Staffing:
-    """Who works the queue right now, in one query (a row per agent, a handful). Paused or
-    offline agents serve nobody; a counter shares its agent between its open queues."""
-    working = (AgentProfile.Status.AVAILABLE, AgentProfile.Status.BUSY)
-    shared_by = (
+WORKING = (AgentProfile.Status.AVAILABLE, AgentProfile.Status.BUSY)
+
+
+def shared_by():
+    """How many open queues the agent's counter serves (a subquery per agent row)."""
+    return (
         CounterQueue.objects.filter(counter=OuterRef("counter"))
         .exclude(queue__status=Queue.Status.CLOSED)
         .values("counter")
         .annotate(n=Count("id"))
         .values("n")
     )
-    rows = list(
-        AgentProfile.objects.filter(
-            counter__queues=queue, counter__is_active=True, current_status__in=working
-        )
-        .annotate(queues=Subquery(shared_by))
-        .values_list("current_status", "queues")
-    )
+
+
+def staffing_of(rows: list[tuple[str, int | None]]) -> Staffing:
     return Staffing(
         agents=len(rows),
         share=sum(1 / max(queues or 1, 1) for _, queues in rows),
         free=sum(status == AgentProfile.Status.AVAILABLE for status, _ in rows),
     )
+
+
+def staffing(queue: Queue) -> Staffing:
+    """Who works the queue right now, in one query (a row per agent, a handful). Paused or
+    offline agents serve nobody; a counter shares its agent between its open queues."""
+    rows = list(
+        AgentProfile.objects.filter(
+            counter__queues=queue, counter__is_active=True, current_status__in=WORKING
+        )
+        .annotate(queues=Subquery(shared_by()))
+        .values_list("current_status", "queues")
+    )
+    return staffing_of(rows)
+
+
+def staffing_by_queue(queues: list[Queue]) -> dict[Any, Staffing]:
+    """staffing() of many queues in one query: a row per agent and queue their counter serves."""
+    rows: dict[Any, list[tuple[str, int | None]]] = {queue.pk: [] for queue in queues}
+    found = (
+        AgentProfile.objects.filter(
+            counter__queues__in=queues, counter__is_active=True, current_status__in=WORKING
+        )
+        .annotate(queues=Subquery(shared_by()))
+        .values_list("counter__queues", "current_status", "queues")
+    )
+    for queue_id, status, shared in found:
+        rows[queue_id].append((status, shared))
+    return {queue_id: staffing_of(agent_rows) for queue_id, agent_rows in rows.items()}
 
 
 def agents_serving(queue: Queue) -> int:
@@ -100,6 +125,47 @@ def recent_service_seconds(queue: Queue) -> list[float]:
         return [duration.total_seconds() for (duration,) in cursor.fetchall()]
 
 
+# The same, for many services at once: a kiosk shows every service's wait on one screen.
+RECENT_BY_SERVICE_SQL = """
+SELECT service.id, latest.taken
+  FROM unnest(%(services)s::uuid[]) AS service(id)
+ CROSS JOIN LATERAL (
+       SELECT recent.ended_at, recent.ended_at - recent.called_at AS taken
+         FROM queues_queue AS queue
+        CROSS JOIN LATERAL (
+              SELECT ended_at, called_at
+                FROM queues_ticket
+               WHERE queue_id = queue.id AND outcome = %(served)s AND called_at IS NOT NULL
+                 AND ended_at > %(since)s AND ended_at <= %(now)s
+               ORDER BY ended_at DESC
+               LIMIT %(recent)s
+              ) AS recent
+        WHERE queue.service_id = service.id
+        ORDER BY recent.ended_at DESC
+        LIMIT %(recent)s
+       ) AS latest
+ ORDER BY service.id, latest.ended_at DESC
+"""
+
+
+def recent_service_seconds_by_service(service_ids: list) -> dict[Any, list[float]]:
+    """recent_service_seconds() of many services in one query, each newest first."""
+    now = clock.now()
+    params: dict[str, Any] = {
+        "served": Ticket.Outcome.SERVED.value,
+        "since": now - LOOKBACK,
+        "now": now,
+        "recent": RECENT,
+        "services": [str(pk) for pk in service_ids],
+    }
+    found: dict[Any, list[float]] = {pk: [] for pk in service_ids}
+    with connection.cursor() as cursor:
+        cursor.execute(RECENT_BY_SERVICE_SQL, params)
+        for service_id, taken in cursor.fetchall():
+            found[service_id].append(taken.total_seconds())
+    return found
+
+
 def moving_average(newest_first: list[float]) -> float:
     """Exponentially weighted: follows a slowing or quickening pace within a few tickets, while
     one long file does not swing it. A mean, not a median: the queue moves at the mean pace, and
@@ -120,10 +186,17 @@ def estimated_wait_seconds(queue: Queue, position: int, staff: Staffing | None =
     to finish is, on average, half a pace away. Nobody at work: as if one agent were coming
     (what the notification planner needs; what people read says so instead, wait_if_served)."""
     staff = staff or staffing(queue)
+    if position <= staff.free:
+        return 0  # no need to read the service times
+    return wait_with(staff, typical_service_seconds(queue), position)
+
+
+def wait_with(staff: Staffing, service_seconds: float, position: int) -> int:
+    """estimated_wait_seconds() once the staffing and the typical service time are known."""
     behind_busy = position - staff.free
     if behind_busy <= 0:
         return 0
-    pace = typical_service_seconds(queue) / (staff.share or 1)
+    pace = service_seconds / (staff.share or 1)
     return math.ceil((behind_busy - 0.5) * pace)
 
 
@@ -139,6 +212,23 @@ def quoted_wait(queue: Queue, position: int) -> str:
     if seconds is None:
         return _("inconnue, aucun agent ne sert cette file pour l'instant")
     return wait_range(seconds)
+
+
+def newcomer_waits(queues: list[Queue], waiting: dict) -> dict[Any, int | None]:
+    """The wait a customer taking a ticket now would be quoted in each queue (`waiting`: the
+    tickets waiting per queue id), in two queries whatever the number of queues. None: nobody
+    serves the queue now, so no honest estimate exists."""
+    staff = staffing_by_queue(queues)
+    times = recent_service_seconds_by_service(list({queue.service_id for queue in queues}))
+    waits: dict[Any, int | None] = {}
+    for queue in queues:
+        seconds = times[queue.service_id]
+        typical = moving_average(seconds) if seconds else FALLBACK_SERVICE_SECONDS
+        position = waiting.get(queue.pk, 0) + 1
+        waits[queue.pk] = (
+            wait_with(staff[queue.pk], typical, position) if staff[queue.pk].agents else None
+        )
+    return waits
 
 
 def wait_range(seconds: int) -> str:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,7 +59,10 @@ class Service(models.Model):
     """What a customer comes for: it gives tickets their letter and the SLA target."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200)  # French: the default and the fallback
+    # What customers read in the other languages (kiosk, display, ticket page); blank: French.
+    name_en = models.CharField(max_length=200, blank=True)
+    name_wo = models.CharField(max_length=200, blank=True)
     letter = models.CharField(
         max_length=2,
         default="A",
@@ -88,6 +92,16 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def name_in(self, language: str | None) -> str:
+        """The name in that language when one was given, else the French one."""
+        translated = {"en": self.name_en, "wo": self.name_wo}.get(language or "")
+        return translated or self.name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the language the page is being rendered in (templates)."""
+        return self.name_in(translation.get_language())
 
     @property
     def priority_step_seconds(self) -> int:
@@ -409,10 +423,13 @@ class AuditLog(models.Model):
         return f"{self.action} {self.object_type}:{self.object_id}"
 
 
+# No 0/O or 1/I to misread; the kiosk's keypad offers these keys.
+APPOINTMENT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
 def appointment_code() -> str:
-    """Short enough to type at a kiosk; no 0/O or 1/I to misread."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(6))
+    """Short enough to type at a kiosk."""
+    return "".join(secrets.choice(APPOINTMENT_CODE_ALPHABET) for _ in range(6))
 
 
 class Appointment(models.Model):

@@ -33,6 +33,7 @@ def test_booked_checked_in_and_called_before_earlier_walk_ins(
     phone.screenshot(path=shots / "booking-confirmation.png")
 
     kiosk = open_page(browser, f"{live_server_url}/t/alpha/kiosk/{branch.kiosk.secret}/")
+    kiosk.get_by_test_id("open-check-in").click()
     kiosk.get_by_label("Vous avez un rendez-vous ? Votre code :").fill(code.lower())
     kiosk.get_by_test_id("check-in").click()
     expect(kiosk.get_by_test_id("kiosk-number")).to_be_visible()

@@ -190,3 +190,20 @@ def test_slots_show_in_the_sites_time(client, alpha):
     chosen = f"?site={queue.site.pk}&service={queue.service.pk}&day={tomorrow.isoformat()}"
     page = client.get(f"/t/alpha/book/{chosen}").content.decode()
     assert ">09:00<" in page and ">00:00<" not in page
+
+
+def test_the_booking_page_names_services_in_the_customers_language(client, queue):
+    queue.service.name_en = "Cash withdrawal"
+    queue.service.save()
+    page = client.get(f"/t/alpha/book/?lang=en&site={queue.site.pk}").content.decode()
+    assert ">Cash withdrawal</option>" in page
+    french = client.get(f"/t/alpha/book/?lang=fr&site={queue.site.pk}").content.decode()
+    assert f">{queue.service.name}</option>" in french and "Cash withdrawal" not in french
+    appointment = Appointment.objects.create(
+        service=queue.service,
+        site=queue.site,
+        starts_at=next_free(queue).starts_at,
+        ends_at=next_free(queue).starts_at + timedelta(minutes=15),
+    )
+    confirmation = client.get(f"/t/alpha/book/{appointment.pk}/?lang=en").content.decode()
+    assert "Cash withdrawal" in confirmation

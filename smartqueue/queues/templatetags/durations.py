@@ -1,5 +1,7 @@
 from django import template
 
+from smartqueue.queues.estimates import wait_range
+
 register = template.Library()
 
 
@@ -26,3 +28,9 @@ def stopwatch(seconds) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{seconds:02d}"
     return f"{minutes:02d}:{seconds:02d}"
+
+
+@register.filter(name="wait_range")
+def wait_range_filter(seconds) -> str:
+    """An estimate as customers read it: a rounded-up range ("10–15 min")."""
+    return wait_range(int(seconds))
