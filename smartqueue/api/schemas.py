@@ -53,6 +53,8 @@ def valid_phone(value: str) -> str:
 
 
 def valid_email(value: str) -> str:
+    if not value:
+        return value  # none given
     try:
         validate_email(value)
     except DjangoValidationError as error:
@@ -77,6 +79,11 @@ WebhookEvent = Literal[WebhookEndpoint.EVENTS]  # type: ignore[valid-type]
 def listed(choices) -> WithJsonSchema:
     """A model's choices, inlined: every model names its own "Status"."""
     return WithJsonSchema({"type": "string", "enum": list(choices.values)})
+
+
+# A status the engine checks (its refusal is the documented {"error": ...}), listed for clients.
+QueueStatusName = Annotated[str, listed(Queue.Status)]
+AgentStatusName = Annotated[str, listed(AgentProfile.Status)]
 
 
 EndOfDay = Annotated[Site.EndOfDay, listed(Site.EndOfDay)]
@@ -168,8 +175,8 @@ class TenantOut(Schema):
 class SiteIn(Body):
     """Fields a create leaves out take the model's default; PUT and PATCH keep stored values."""
 
-    name: Text
-    slug: str = Field(pattern=r"^[-a-zA-Z0-9_]+$")
+    name: Text  # its rules (not blank, a valid slug and zone…) are SiteForm's, reported together
+    slug: Text
     address: Text | None = None
     city: Text | None = None
     country: Text | None = None
@@ -203,11 +210,15 @@ class SiteOut(Schema):
         return site.closing_time.isoformat(timespec="minutes")
 
 
-class PriorityRules(Schema):
-    """How waiting raises a ticket's priority; other keys are kept as given."""
+def valid_rules(rules: dict) -> dict:
+    """How waiting raises a ticket's priority (smartqueue.queues.ordering); other keys kept."""
+    step = rules.get("step_seconds", 0)
+    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
+        raise ValueError("step_seconds doit être un entier positif ou nul.")
+    return rules
 
-    model_config = ConfigDict(extra="allow")
-    step_seconds: int = Field(0, ge=0, strict=True)
+
+PriorityRules = Annotated[dict[str, Any], AfterValidator(valid_rules)]
 
 
 class ServiceIn(Body):
@@ -289,7 +300,7 @@ class QueueFilters(Schema):
 
 
 class QueueStatusIn(Body):
-    status: QueueStatus | None = None
+    status: QueueStatusName | None = None
 
 
 class QueueStatsOut(Schema):
@@ -311,7 +322,7 @@ class QueueStatsOut(Schema):
 class CustomerIn(Body):
     first_name: Text | None = None
     last_name: Text | None = None
-    email: Email | Literal[""] | None = None
+    email: Email | None = None
     phone: Phone | None = None
     language: LanguageCode | None = None
     notify_sms: bool | None = None
@@ -426,7 +437,7 @@ class CallNextIn(Body):
 
 
 class AgentStatusIn(Body):
-    status: str | None = Field(None, description=" | ".join(AgentProfile.Status.values))
+    status: AgentStatusName | None = None
     counter_id: str | None = Field(None, description="The counter the agent sits at.")
 
 

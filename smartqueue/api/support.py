@@ -10,6 +10,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.forms.models import model_to_dict
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.translation import gettext
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PaginationBase
@@ -224,9 +225,50 @@ def field_errors(errors: list[dict]) -> dict[str, list[str]]:
         if source == "body":
             rest = rest[1:]
         names = [part for part in rest if isinstance(part, str)]
-        message = error["msg"].removeprefix("Value error, ")
-        found.setdefault(names[0] if names else "non_field_errors", []).append(message)
+        name = names[0] if names else "non_field_errors"
+        found.setdefault(name, []).append(message_of(error, name))
     return found
+
+
+NOT_TEXT = "Saisissez un texte, pas une liste ni un objet."
+# pydantic speaks English only: its common errors in the words of Django's forms, whose
+# translations Django ships (the API answered in the forms' words before ninja).
+MESSAGES = {
+    "missing": "This field is required.",
+    "too_short": "This field is required.",  # an empty list where one item at least is needed
+    "int_type": "Enter a whole number.",
+    "int_parsing": "Enter a whole number.",
+    "int_from_float": "Enter a whole number.",
+    "float_type": "Enter a number.",
+    "float_parsing": "Enter a number.",
+    "uuid_type": "Enter a valid UUID.",
+    "uuid_parsing": "Enter a valid UUID.",
+    "enum": "Select a valid choice. That choice is not one of the available choices.",
+    "literal_error": "Select a valid choice. That choice is not one of the available choices.",
+    "string_pattern_mismatch": "Enter a valid value.",
+    "datetime_type": "Enter a valid date/time.",
+    "datetime_parsing": "Enter a valid date/time.",
+    "datetime_from_date_parsing": "Enter a valid date/time.",
+    "time_type": "Enter a valid time.",
+    "time_parsing": "Enter a valid time.",
+    "greater_than_equal": "Ensure this value is greater than or equal to %(limit_value)s.",
+    "less_than_equal": "Ensure this value is less than or equal to %(limit_value)s.",
+}
+
+
+def message_of(error: dict, name: str) -> str:
+    kind, context = error["type"], error.get("ctx") or {}
+    context = {"limit_value": context.get("ge", context.get("le"))}
+    template = MESSAGES.get(kind)
+    if template is not None:
+        return gettext(template) % context if "%(" in template else gettext(template)
+    if kind == "string_type":
+        return NOT_TEXT
+    if kind in ("bool_type", "bool_parsing"):
+        return "Valeurs possibles : true, false."
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"{name} doit être un objet JSON."
+    return error["msg"].removeprefix("Value error, ")
 
 
 # --- lists -----------------------------------------------------------------------------------

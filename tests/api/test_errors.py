@@ -1,0 +1,36 @@
+"""Invalid fields are reported in the words (and the language) of Django's forms, as before the
+API moved to pydantic schemas, and each model's choices are documented as its own."""
+
+import pytest
+
+from smartqueue.accounts.models import ApiToken, Role
+from smartqueue.api.api import api
+from tests.factories import make_queue, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_field_errors_speak_french(client, tenants, alpha):
+    queue = make_queue()
+    _, key = ApiToken.objects.issue(make_user(tenant=tenants.alpha, role=Role.ADMIN))
+    response = client.post(
+        "/api/v1/tenants/alpha/tickets/",
+        {"queue": str(queue.pk), "priority": 12, "channel": "fax", "customer_name": ["a"]},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "priority": ["Assurez-vous que cette valeur est inférieure ou égale à 9."],
+        "channel": [
+            "Sélectionnez un choix valide. Ce choix ne fait pas partie de ceux disponibles."
+        ],
+        "customer_name": ["Saisissez un texte, pas une liste ni un objet."],
+    }
+
+
+def test_each_model_documents_its_own_statuses():
+    schemas = api.get_openapi_schema()["components"]["schemas"]
+    assert schemas["QueueOut"]["properties"]["status"]["enum"] == ["active", "paused", "closed"]
+    assert "en_attente" in schemas["TicketOut"]["properties"]["status"]["enum"]
+    assert schemas["AgentOut"]["properties"]["current_status"]["enum"][0] == "available"
