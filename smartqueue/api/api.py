@@ -45,6 +45,16 @@ ERROR_CODES = {
 }
 
 
+X_TENANT = {
+    "name": "X-Tenant",
+    "in": "header",
+    "required": False,
+    "description": "Older clients' way to name the tenant: if given here, it must be the slug of "
+    "the path (400 otherwise).",
+    "schema": {"type": "string"},
+}
+
+
 class SwaggerUI(DocsBase):
     """Our page (templates/api/docs.html): the vendored Swagger UI and its init script."""
 
@@ -68,6 +78,7 @@ api = SmartQueueAPI(
     "one organisation (tenant), under /api/v1/tenants/{tenant_slug}/. Lists are paginated "
     "(page, page_size). Live updates go through WebSockets (/ws/tenants/{tenant_slug}/...), "
     "not described here.",
+    servers=[{"url": "/"}],
     urls_namespace="api",
     openapi_url="/schema/",
     docs_url="/docs/",
@@ -123,6 +134,8 @@ def add_error_answers(document: dict) -> None:
                 codes |= {413, 415}
             if route == "/api/v1/auth/" and method == "post":
                 codes |= {429}
+            if route.startswith("/api/v1/tenants/{tenant_slug}/"):
+                operation.setdefault("parameters", []).append(X_TENANT)
             answers = operation["responses"]
             for code in sorted(codes):
                 answers.setdefault(str(code), ref[code])

@@ -50,6 +50,7 @@ class TokenAuth(APIKeyHeader):
     (or the X-Tenant header's) whose role grants it (smartqueue.accounts.roles)."""
 
     param_name = "Authorization"
+    openapi_description = "`Token <key>`, the key from POST /api/v1/auth/."
 
     def __init__(self, scope: str | None = None, *, staff: bool = False):
         super().__init__()
@@ -277,16 +278,19 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
+class PageQuery(PaginationBase.Input):
+    page: int = Field(1, ge=1, description="Page number (404 past the last page).")
+    page_size: int = Field(
+        DEFAULT_PAGE_SIZE,
+        ge=1,
+        description=f"Rows per page; more than {MAX_PAGE_SIZE} gives {MAX_PAGE_SIZE}.",
+    )
+
+
 class PageNumbers(PaginationBase):
     """The documented list shape: {"count", "next", "previous", "results"}."""
 
-    class Input(Schema):
-        page: int = Field(1, ge=1, description="Page number (404 past the last page).")
-        page_size: int = Field(
-            DEFAULT_PAGE_SIZE,
-            ge=1,
-            description=f"Rows per page; more than {MAX_PAGE_SIZE} gives {MAX_PAGE_SIZE}.",
-        )
+    Input = PageQuery  # type: ignore[assignment]  # mypy types a nested class exactly
 
     class Output(Schema):
         count: int = Field(ge=0)
@@ -296,7 +300,7 @@ class PageNumbers(PaginationBase):
 
     items_attribute = "results"
 
-    def paginate_queryset(self, queryset, pagination: Input, request, **params) -> dict:
+    def paginate_queryset(self, queryset, pagination: PageQuery, request, **params) -> dict:
         size = min(pagination.page_size, MAX_PAGE_SIZE)
         count = queryset.count()
         start = (pagination.page - 1) * size
