@@ -14,8 +14,10 @@ from django.urls import URLPattern, path
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 from ninja.utils import normalize_path, replace_path_param_notation
+from pydantic import TypeAdapter
 
 from smartqueue.api import actions, resources, views
+from smartqueue.api.schemas import Detail, Error, FieldErrors
 from smartqueue.api.support import BodyParser, Renderer, error_handlers
 
 TENANT = "/tenants/{slug:tenant_slug}"
@@ -101,22 +103,9 @@ def add_error_answers(document: dict) -> None:
     Ninja documents the answers a view returns; these come from the handlers of support.py."""
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    schemas["Detail"] = {
-        "type": "object",
-        "properties": {"detail": {"type": "string"}},
-        "required": ["detail"],
-    }
-    schemas["Error"] = {
-        "type": "object",
-        "properties": {"error": {"type": "string"}},
-        "required": ["error"],
-    }
-    schemas["FieldErrors"] = {
-        "type": "object",
-        "description": "The messages of each invalid field; non_field_errors for the body.",
-        "minProperties": 1,
-        "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-    }
+    schemas["Detail"] = Detail.model_json_schema()
+    schemas["Error"] = Error.model_json_schema()
+    schemas["FieldErrors"] = {**TypeAdapter(FieldErrors).json_schema(), "minProperties": 1}
     ref = {code: {"$ref": f"#/components/responses/E{code}"} for code in ERROR_CODES}
     components["responses"] = {
         f"E{code}": {

@@ -117,10 +117,9 @@ class Error(Schema):
 
 
 FieldErrors = Annotated[
-    dict[str, list[str]],
+    dict[str, Annotated[list[str], Field(min_length=1)]],
     Field(description="The messages of each invalid field; non_field_errors for the body."),
 ]
-BadRequest = Error | FieldErrors | Detail
 
 
 # --- public: sign-in, health, tenants --------------------------------------------------------
@@ -141,10 +140,6 @@ class UserOut(Schema):
 class LoginOut(Schema):
     token: str
     user: UserOut
-
-
-class Message(Schema):
-    detail: str
 
 
 class HealthOut(Schema):

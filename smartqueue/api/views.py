@@ -11,10 +11,10 @@ from ninja.pagination import paginate
 
 from smartqueue.accounts.models import ApiToken, hash_token
 from smartqueue.api.schemas import (
+    Detail,
     HealthOut,
     LoginIn,
     LoginOut,
-    Message,
     TenantIn,
     TenantOut,
     UserOut,
@@ -101,7 +101,7 @@ def me(request):
     return request.api_user
 
 
-@public.post("/auth/logout/", response=Message, auth=TokenAuth(), tags=["auth"], summary="Revoke")
+@public.post("/auth/logout/", response=Detail, auth=TokenAuth(), tags=["auth"], summary="Revoke")
 def logout(request):
     key = getattr(request, "api_token_key", None)
     if key:
