@@ -9,6 +9,7 @@ from smartqueue.api.schemas import (
     AgentOut,
     AgentStatusIn,
     CallNextIn,
+    NoBody,
     ReasonIn,
     TenantSlug,
     TicketOut,
@@ -51,17 +52,17 @@ def step(path: str, summary: str):
 
 
 @step("/{str:pk}/start_service/", "Start serving the ticket")
-def start_service(request, tenant_slug: TenantSlug, pk: str):
+def start_service(request, tenant_slug: TenantSlug, pk: str, body: NoBody | None = None):
     return services.start_service(ticket=ticket_for(pk), by=actor(request))
 
 
 @step("/{str:pk}/close/", "Close the ticket (served)")
-def close(request, tenant_slug: TenantSlug, pk: str):
+def close(request, tenant_slug: TenantSlug, pk: str, body: NoBody | None = None):
     return services.close_ticket(ticket=ticket_for(pk), by=actor(request))
 
 
 @step("/{str:pk}/recall/", "Call the ticket again")
-def recall(request, tenant_slug: TenantSlug, pk: str):
+def recall(request, tenant_slug: TenantSlug, pk: str, body: NoBody | None = None):
     return services.recall(ticket=ticket_for(pk), by=actor(request))
 
 
@@ -86,17 +87,17 @@ def pause(request, tenant_slug: TenantSlug, pk: str, payload: ReasonIn):
 
 
 @step("/{str:pk}/resume/", "Resume a paused service")
-def resume(request, tenant_slug: TenantSlug, pk: str):
+def resume(request, tenant_slug: TenantSlug, pk: str, body: NoBody | None = None):
     return services.resume_ticket(ticket=ticket_for(pk), by=actor(request))
 
 
 @step("/{str:pk}/mark_no_show/", "The customer did not come")
-def mark_no_show(request, tenant_slug: TenantSlug, pk: str):
+def mark_no_show(request, tenant_slug: TenantSlug, pk: str, body: NoBody | None = None):
     return services.mark_no_show(ticket=ticket_for(pk), by=actor(request))
 
 
 @step("/{str:pk}/cancel/", "Cancel the ticket")
-def cancel(request, tenant_slug: TenantSlug, pk: str):
+def cancel(request, tenant_slug: TenantSlug, pk: str, body: NoBody | None = None):
     return services.cancel_ticket(ticket=ticket_for(pk), by=actor(request))
 
 

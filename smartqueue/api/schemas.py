@@ -101,6 +101,10 @@ class Body(Schema):
     model_config = ConfigDict(extra="ignore")
 
 
+class NoBody(Body):
+    """Operations that read no body still read one if sent: JSON only (415), no NUL, etc."""
+
+
 # --- errors --------------------------------------------------------------------------------
 
 

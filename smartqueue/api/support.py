@@ -121,7 +121,7 @@ class BodyParser(Parser):
             return {}
         if request.content_type == "multipart/form-data":
             return request.POST.dict()
-        if not is_json(request.content_type):
+        if not is_json(request.content_type or ""):
             media = request.content_type or "none"
             raise ApiError(415, {"detail": f'Unsupported media type "{media}" in request.'})
         try:

@@ -15,6 +15,7 @@ from smartqueue.api.schemas import (
     HealthOut,
     LoginIn,
     LoginOut,
+    NoBody,
     TenantIn,
     TenantOut,
     UserOut,
@@ -102,7 +103,7 @@ def me(request):
 
 
 @public.post("/auth/logout/", response=Detail, auth=TokenAuth(), tags=["auth"], summary="Revoke")
-def logout(request):
+def logout(request, body: NoBody | None = None):
     key = getattr(request, "api_token_key", None)
     if key:
         ApiToken.objects.filter(key_hash=hash_token(key)).delete()

@@ -5,6 +5,7 @@ import pytest
 
 from smartqueue.accounts.models import ApiToken, Role
 from smartqueue.api.api import api
+from smartqueue.queues import services
 from tests.factories import make_queue, make_user
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +35,17 @@ def test_each_model_documents_its_own_statuses():
     assert schemas["QueueOut"]["properties"]["status"]["enum"] == ["active", "paused", "closed"]
     assert "en_attente" in schemas["TicketOut"]["properties"]["status"]["enum"]
     assert schemas["AgentOut"]["properties"]["current_status"]["enum"][0] == "available"
+
+
+def test_an_action_without_a_body_still_refuses_one_that_is_not_json(client, tenants, alpha):
+    ticket = services.create_ticket(queue=make_queue(), customer_name="Awa")
+    _, key = ApiToken.objects.issue(make_user(tenant=tenants.alpha, role=Role.ADMIN))
+    response = client.post(
+        f"/api/v1/tenants/alpha/tickets/{ticket.pk}/cancel/",
+        "cancel it",
+        content_type="text/plain",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+    assert response.status_code == 415
+    ticket.refresh_from_db()
+    assert ticket.status == "en_attente"
