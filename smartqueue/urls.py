@@ -1,12 +1,13 @@
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from smartqueue.accounts import staff_views
 from smartqueue.accounts import views as account_views
-from smartqueue.api import docs as api_docs
-from smartqueue.api import views as api_views
+from smartqueue.api.api import LEGACY as API_LEGACY
+from smartqueue.api.api import PATTERNS as API_PATTERNS
+from smartqueue.api.api import named as api_view
 from smartqueue.dashboard import audit_views, report_views, settings_views
 from smartqueue.dashboard import views as dashboard_views
 from smartqueue.devices import views as device_views
@@ -14,18 +15,10 @@ from smartqueue.notifications import views as notification_views
 from smartqueue.queues import booking_views, ticket_views
 from smartqueue.queues import views as queue_views
 
-api_patterns = [
-    path("health/", api_views.health, name="api_health"),
-    path("schema/", api_docs.schema, name="api_schema"),
-    path("docs/", api_docs.docs, name="api_docs"),
-    path("auth/", api_views.login, name="api_login"),
-    path("auth/me/", api_views.me, name="api_me"),
-    path("auth/logout/", api_views.logout, name="api_logout"),
-    path("tenants/", api_views.tenants, name="api_tenants"),
-    path("tenants/<str:pk>/", api_views.tenant_detail, name="api_tenant"),
-    path("tenants/<slug:tenant_slug>/", include("smartqueue.api.tenant_urls")),
+api_patterns: list[URLPattern | URLResolver] = [
+    *API_PATTERNS,
     # Older clients name the tenant in the X-Tenant header (TenantFromPathMiddleware).
-    path("", include(("smartqueue.api.tenant_urls", "legacy"))),
+    path("", include((API_LEGACY, "legacy"))),
 ]
 
 tenant_patterns = [
@@ -87,9 +80,9 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("accounts/", include("allauth.urls")),
     path("language/", set_language, name="set_language"),
-    path("api/v1/", include(api_patterns)),
-    path("api/schema/", api_docs.schema),
-    path("api/docs/", api_docs.docs),
+    path("api/v1/", include((api_patterns, "api"))),
+    path("api/schema/", api_view("openapi-json")),
+    path("api/docs/", api_view("openapi-view")),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
 ]
 

@@ -3,16 +3,31 @@
 Each endpoint is one call to the engine; its refusals (DomainError) become the documented 400
 {"error": ...} and 404 {"detail": ...}."""
 
-from smartqueue.api.http import ApiError, actor, api_view, get_or_404, required_text
-from smartqueue.api.shapes import agent_json, ticket_json
+from ninja import Router
+
+from smartqueue.api.schemas import (
+    AgentOut,
+    AgentStatusIn,
+    CallNextIn,
+    NoBody,
+    ReasonIn,
+    TenantSlug,
+    TicketOut,
+    TransferIn,
+)
+from smartqueue.api.support import ApiError, TokenAuth, actor, get_or_404, required
 from smartqueue.ids import as_uuid
 from smartqueue.queues import services
 from smartqueue.queues.models import AgentProfile, Counter, Queue, Ticket
 
+WRITE_TICKET = TokenAuth("write:ticket")
 
-def optional_row(manager, data: dict, name: str):
+ticket_steps = Router(tags=["tickets"])
+agents = Router(tags=["agents"])
+
+
+def optional_row(manager, raw: str | None, name: str):
     """The row named by an id in the body, None when absent; a bad or foreign id is a 400."""
-    raw = data.get(name)
     if raw in (None, ""):
         return None
     row = manager.filter(pk=as_uuid(raw)).first() if as_uuid(raw) else None
@@ -21,93 +36,89 @@ def optional_row(manager, data: dict, name: str):
     return row
 
 
-def required_row(manager, data: dict, name: str):
-    required_text(data, name)
-    return optional_row(manager, data, name)
-
-
-def reason(data: dict) -> str:
-    value = data.get("reason") or ""
-    if not isinstance(value, str):
-        raise ApiError(400, {"error": "reason doit être un texte"})
-    return value.strip()[:300]
+def reason(value: str | None) -> str:
+    return (value or "").strip()[:300]
 
 
 def ticket_for(pk: str) -> Ticket:
     return get_or_404(Ticket.objects.select_related("queue__site"), pk)
 
 
+def step(path: str, summary: str):
+    return ticket_steps.post(path, response=TicketOut, auth=WRITE_TICKET, summary=summary)
+
+
 # --- tickets ---------------------------------------------------------------------------------
 
 
-@api_view(("POST",), scope="write:ticket")
-def start_service(request, data, pk):
-    return ticket_json(services.start_service(ticket=ticket_for(pk), by=actor(request)))
+@step("/{str:pk}/start_service/", "Start serving the ticket")
+def start_service(request, tenant_slug: TenantSlug, pk: str, body: NoBody | None = None):
+    return services.start_service(ticket=ticket_for(pk), by=actor(request))
 
 
-@api_view(("POST",), scope="write:ticket")
-def close(request, data, pk):
-    return ticket_json(services.close_ticket(ticket=ticket_for(pk), by=actor(request)))
+@step("/{str:pk}/close/", "Close the ticket (served)")
+def close(request, tenant_slug: TenantSlug, pk: str, body: NoBody | None = None):
+    return services.close_ticket(ticket=ticket_for(pk), by=actor(request))
 
 
-@api_view(("POST",), scope="write:ticket")
-def recall(request, data, pk):
-    return ticket_json(services.recall(ticket=ticket_for(pk), by=actor(request)))
+@step("/{str:pk}/recall/", "Call the ticket again")
+def recall(request, tenant_slug: TenantSlug, pk: str, body: NoBody | None = None):
+    return services.recall(ticket=ticket_for(pk), by=actor(request))
 
 
-@api_view(("POST",), scope="write:ticket")
-def transfer(request, data, pk):
+@step("/{str:pk}/transfer/", "Transfer the ticket to another queue")
+def transfer(request, tenant_slug: TenantSlug, pk: str, payload: TransferIn):
     ticket = ticket_for(pk)
-    target = required_row(Queue.objects, data, "target_queue_id")
-    to_back = data.get("to_back", False)
-    if not isinstance(to_back, bool):
-        raise ApiError(400, {"error": "to_back est vrai ou faux"})
-    leg = services.transfer_ticket(
-        ticket=ticket, target_queue=target, by=actor(request), reason=reason(data), to_back=to_back
+    required(payload.target_queue_id, "target_queue_id")
+    target = optional_row(Queue.objects, payload.target_queue_id, "target_queue_id")
+    return services.transfer_ticket(
+        ticket=ticket,
+        target_queue=target,
+        by=actor(request),
+        reason=reason(payload.reason),
+        to_back=payload.to_back,
     )
-    return ticket_json(leg)
 
 
-@api_view(("POST",), scope="write:ticket")
-def pause(request, data, pk):
+@step("/{str:pk}/pause/", "Pause the service")
+def pause(request, tenant_slug: TenantSlug, pk: str, payload: ReasonIn):
     ticket = ticket_for(pk)
-    return ticket_json(services.pause_ticket(ticket=ticket, by=actor(request), reason=reason(data)))
+    return services.pause_ticket(ticket=ticket, by=actor(request), reason=reason(payload.reason))
 
 
-@api_view(("POST",), scope="write:ticket")
-def resume(request, data, pk):
-    return ticket_json(services.resume_ticket(ticket=ticket_for(pk), by=actor(request)))
+@step("/{str:pk}/resume/", "Resume a paused service")
+def resume(request, tenant_slug: TenantSlug, pk: str, body: NoBody | None = None):
+    return services.resume_ticket(ticket=ticket_for(pk), by=actor(request))
 
 
-@api_view(("POST",), scope="write:ticket")
-def mark_no_show(request, data, pk):
-    return ticket_json(services.mark_no_show(ticket=ticket_for(pk), by=actor(request)))
+@step("/{str:pk}/mark_no_show/", "The customer did not come")
+def mark_no_show(request, tenant_slug: TenantSlug, pk: str, body: NoBody | None = None):
+    return services.mark_no_show(ticket=ticket_for(pk), by=actor(request))
 
 
-@api_view(("POST",), scope="write:ticket")
-def cancel(request, data, pk):
-    return ticket_json(services.cancel_ticket(ticket=ticket_for(pk), by=actor(request)))
+@step("/{str:pk}/cancel/", "Cancel the ticket")
+def cancel(request, tenant_slug: TenantSlug, pk: str, body: NoBody | None = None):
+    return services.cancel_ticket(ticket=ticket_for(pk), by=actor(request))
 
 
 # --- agents ----------------------------------------------------------------------------------
 
 
-@api_view(("GET",), scope="read:agent")
-def agent_status(request, data):
+@agents.get("/", response=AgentOut, auth=TokenAuth("read:agent"), summary="My agent status")
+def agent_status(request, tenant_slug: TenantSlug):
     """The caller's own agent profile (offline until they first sit at a counter)."""
     profile, _ = AgentProfile.objects.get_or_create(user_id=request.api_user.pk)
-    return agent_json(profile)
+    return profile
 
 
-@api_view(("POST",), scope="write:ticket")
-def call_next(request, data):
-    queue = optional_row(Queue.objects, data, "queue_id")
-    return ticket_json(services.call_next(by=actor(request), queue=queue))
+@agents.post("/call-next/", response=TicketOut, auth=WRITE_TICKET, summary="Call the next one")
+def call_next(request, tenant_slug: TenantSlug, payload: CallNextIn):
+    queue = optional_row(Queue.objects, payload.queue_id, "queue_id")
+    return services.call_next(by=actor(request), queue=queue)
 
 
-@api_view(("POST",), scope="write:ticket")
-def set_status(request, data):
-    status = required_text(data, "status")
-    counter = optional_row(Counter.objects, data, "counter_id")
-    profile = services.set_agent_status(by=actor(request), status=status, counter=counter)
-    return agent_json(profile)
+@agents.post("/set-status/", response=AgentOut, auth=WRITE_TICKET, summary="Set my status")
+def set_status(request, tenant_slug: TenantSlug, payload: AgentStatusIn):
+    status = required(payload.status, "status")
+    counter = optional_row(Counter.objects, payload.counter_id, "counter_id")
+    return services.set_agent_status(by=actor(request), status=status, counter=counter)

@@ -1,252 +1,326 @@
-"""Tenant resources of the JSON API (seeds/smartqueue-api.md): lists, creates and details.
+"""Tenant resources of the JSON API (seeds/smartqueue-api.md): lists, creates and details, one
+router each, under /api/v1/tenants/{tenant_slug}/.
 
 Tickets, agents and queue states change only through the engine (smartqueue.queues.services);
 settings rows (sites, services, queues, customers) are saved from their forms and audited."""
 
+import string
 from datetime import date
 
+from django import forms
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
-from smartqueue.api import forms
-from smartqueue.api.http import (
-    ApiError,
-    actor,
-    api_view,
-    get_or_404,
-    require_scope,
-    required_text,
-    valid_form,
+from smartqueue.api.schemas import (
+    AppointmentFilters,
+    AppointmentIn,
+    AppointmentOut,
+    CounterIn,
+    CounterOut,
+    CustomerFilters,
+    CustomerIn,
+    CustomerOut,
+    QueueFilters,
+    QueueIn,
+    QueueOut,
+    QueueStatsOut,
+    QueueStatusIn,
+    ServiceIn,
+    ServiceOut,
+    SiteIn,
+    SiteOut,
+    SlotQuery,
+    SlotsOut,
+    TenantSlug,
+    TicketFilters,
+    TicketIn,
+    TicketOut,
+    WebhookChange,
+    WebhookIn,
+    WebhookOut,
 )
-from smartqueue.api.pagination import paginate
-from smartqueue.api.query import filtered, parsed_id
-from smartqueue.api.shapes import (
-    appointment_json,
-    counter_json,
-    customer_json,
-    queue_json,
-    service_json,
-    site_json,
-    ticket_json,
-    webhook_json,
+from smartqueue.api.support import (
+    ApiError,
+    PageNumbers,
+    TokenAuth,
+    actor,
+    get_or_404,
+    given,
+    required,
+    save_row,
+)
+from smartqueue.dashboard.forms import (
+    CounterForm,
+    QueueForm,
+    ServiceForm,
+    SiteForm,
+    WebhookEndpointForm,
 )
 from smartqueue.notifications.models import WebhookEndpoint
 from smartqueue.queues import services
 from smartqueue.queues.appointments import book_appointment
-from smartqueue.queues.history import save_audited
 from smartqueue.queues.models import Appointment, Counter, Customer, Queue, Service, Site, Ticket
 from smartqueue.queues.selectors import queue_stats as stats_of_queues
 from smartqueue.queues.slots import slots_of_day
 
+READ_QUEUE = TokenAuth("read:queue")
+MANAGE_QUEUE = TokenAuth("manage:queue")
+READ_CUSTOMER = TokenAuth("read:customer")
+WRITE_CUSTOMER = TokenAuth("write:customer")
+READ_TICKET = TokenAuth("read:ticket")
+WRITE_TICKET = TokenAuth("write:ticket")
+MANAGE_SETTINGS = TokenAuth("manage:settings")
 
-def created(body: dict) -> JsonResponse:
-    return JsonResponse(body, status=201)
-
-
-def read_or_create(request, data, *, queryset, form_class, shape, write_scope: str):
-    """GET lists the rows, POST saves a new one from its form (audited)."""
-    if request.method == "GET":
-        return paginate(request, queryset, shape)
-    require_scope(request, write_scope)
-    form = valid_form(form_class, data)
-    return created(shape(save_audited(form, by=actor(request))))
+sites = Router(tags=["sites"])
+service_router = Router(tags=["services"])
+counters = Router(tags=["counters"])
+queues = Router(tags=["queues"])
+customers = Router(tags=["customers"])
+appointments = Router(tags=["appointments"])
+tickets = Router(tags=["tickets"])
+webhooks = Router(tags=["webhooks"])
 
 
 # --- sites and services ----------------------------------------------------------------------
 
 
-@api_view(("GET", "POST"), scope="read:queue")
-def sites(request, data):
-    return read_or_create(
-        request,
-        data,
-        queryset=Site.objects.order_by("name", "id"),
-        form_class=forms.SiteForm,
-        shape=site_json,
-        write_scope="manage:queue",
-    )
+@sites.get("/", response=list[SiteOut], auth=READ_QUEUE, summary="List sites")
+@paginate(PageNumbers)
+def site_list(request, tenant_slug: TenantSlug):
+    return Site.objects.order_by("name", "id")
 
 
-@api_view(("GET",), scope="read:queue")
-def site_detail(request, data, pk):
-    return site_json(get_or_404(Site.objects, pk))
+@sites.post("/", response={201: SiteOut}, auth=MANAGE_QUEUE, summary="Create a site")
+def site_create(request, tenant_slug: TenantSlug, payload: SiteIn):
+    return Status(201, save_row(SiteForm, given(payload), by=actor(request)))
 
 
-@api_view(("GET", "POST"), scope="read:queue")
-def service_list(request, data):
-    return read_or_create(
-        request,
-        data,
-        queryset=Service.objects.order_by("name", "id"),
-        form_class=forms.ServiceApiForm,
-        shape=service_json,
-        write_scope="manage:queue",
-    )
+@sites.get("/{str:pk}/", response=SiteOut, auth=READ_QUEUE, summary="A site")
+def site_detail(request, tenant_slug: TenantSlug, pk: str):
+    return get_or_404(Site.objects, pk)
 
 
-@api_view(("GET",), scope="read:queue")
-def service_detail(request, data, pk):
-    return service_json(get_or_404(Service.objects, pk))
+@service_router.get("/", response=list[ServiceOut], auth=READ_QUEUE, summary="List services")
+@paginate(PageNumbers)
+def service_list(request, tenant_slug: TenantSlug):
+    return Service.objects.order_by("name", "id")
 
 
-@api_view(("GET", "POST"), scope="read:queue")
-def counter_list(request, data):
+@service_router.post("/", response={201: ServiceOut}, auth=MANAGE_QUEUE, summary="Create one")
+def service_create(request, tenant_slug: TenantSlug, payload: ServiceIn):
+    """The seeds' body has no ticket letter: a new service takes the first one still free."""
+    fields = given(payload)
+    fields.setdefault("letter", free_letter())
+    instance = Service(priority_rules=fields.pop("priority_rules", None) or {})
+    return Status(201, save_row(ServiceForm, fields, by=actor(request), instance=instance))
+
+
+def free_letter() -> str:
+    used = set(Service.objects.values_list("letter", flat=True))
+    return next((letter for letter in string.ascii_uppercase if letter not in used), "A")
+
+
+@service_router.get("/{str:pk}/", response=ServiceOut, auth=READ_QUEUE, summary="A service")
+def service_detail(request, tenant_slug: TenantSlug, pk: str):
+    return get_or_404(Service.objects, pk)
+
+
+@counters.get("/", response=list[CounterOut], auth=READ_QUEUE, summary="List counters")
+@paginate(PageNumbers)
+def counter_list(request, tenant_slug: TenantSlug):
     """Not in the seeds' list, yet an agent needs a counter to call: integrators set them up."""
-    return read_or_create(
-        request,
-        data,
-        queryset=Counter.objects.order_by("site__name", "name", "id").prefetch_related("queues"),
-        form_class=forms.CounterForm,
-        shape=counter_json,
-        write_scope="manage:queue",
-    )
+    return Counter.objects.order_by("site__name", "name", "id").prefetch_related("queues")
+
+
+@counters.post("/", response={201: CounterOut}, auth=MANAGE_QUEUE, summary="Create a counter")
+def counter_create(request, tenant_slug: TenantSlug, payload: CounterIn):
+    return Status(201, save_row(CounterForm, given(payload), by=actor(request)))
 
 
 # --- queues ----------------------------------------------------------------------------------
 
 
-@api_view(("GET", "POST"), scope="read:queue")
-def queue_list(request, data):
-    if request.method == "GET":
-        queues = filtered(
-            request,
-            Queue.objects.order_by("site__name", "name", "id"),
-            ids={"site": "site_id", "service": "service_id"},
-            choices={"status": Queue.Status, "algorithm": Queue.Algorithm},
-        )
-        return paginate(request, queues, queue_json)
-    require_scope(request, "manage:queue")
-    form = valid_form(forms.QueueApiForm, data)
-    queue = save_audited(form, by=actor(request))
-    if data.get("status") not in (None, Queue.Status.ACTIVE):
-        queue = services.set_queue_status(queue=queue, status=data["status"], by=actor(request))
-    return created(queue_json(queue))
+@queues.get("/", response=list[QueueOut], auth=READ_QUEUE, summary="List queues")
+@paginate(PageNumbers)
+def queue_list(request, tenant_slug: TenantSlug, filters: Query[QueueFilters]):
+    wanted = {
+        "site_id": filters.site,
+        "service_id": filters.service,
+        "status": filters.status,
+        "algorithm": filters.algorithm,
+    }
+    conditions = {name: value for name, value in wanted.items() if value is not None}
+    return Queue.objects.order_by("site__name", "name", "id").filter(**conditions)
 
 
-@api_view(("GET",), scope="read:queue")
-def queue_detail(request, data, pk):
-    return queue_json(get_or_404(Queue.objects, pk))
+@queues.post("/", response={201: QueueOut}, auth=MANAGE_QUEUE, summary="Create a queue")
+def queue_create(request, tenant_slug: TenantSlug, payload: QueueIn):
+    """A queue's name defaults to its service's; its status goes through the engine."""
+    fields = given(payload)
+    status = fields.pop("status", None)
+    if not fields.get("name"):
+        service = Service.objects.filter(pk=payload.service).first()
+        fields["name"] = f"File {service.name}" if service else ""
+    queue = save_row(QueueForm, fields, by=actor(request))
+    if status not in (None, Queue.Status.ACTIVE):
+        queue = services.set_queue_status(queue=queue, status=status, by=actor(request))
+    return Status(201, queue)
 
 
-@api_view(("GET",), scope="read:queue")
-def queue_stats(request, data, pk):
+@queues.get("/{str:pk}/", response=QueueOut, auth=READ_QUEUE, summary="A queue")
+def queue_detail(request, tenant_slug: TenantSlug, pk: str):
+    return get_or_404(Queue.objects, pk)
+
+
+@queues.get("/{str:pk}/stats/", response=QueueStatsOut, auth=READ_QUEUE, summary="Its counts")
+def queue_stats(request, tenant_slug: TenantSlug, pk: str):
     queue = get_or_404(Queue.objects, pk)
     return stats_of_queues([queue])[queue.pk].as_dict()
 
 
-@api_view(("POST",), scope="manage:queue")
-def queue_set_status(request, data, pk):
+@queues.post("/{str:pk}/set_status/", response=QueueOut, auth=MANAGE_QUEUE, summary="Set status")
+def queue_set_status(request, tenant_slug: TenantSlug, pk: str, payload: QueueStatusIn):
     queue = get_or_404(Queue.objects, pk)
-    status = required_text(data, "status")
-    return queue_json(services.set_queue_status(queue=queue, status=status, by=actor(request)))
+    status = required(payload.status, "status")
+    return services.set_queue_status(queue=queue, status=status, by=actor(request))
 
 
 # --- customers -------------------------------------------------------------------------------
 
 
-@api_view(("GET", "POST"), scope="read:customer")
-def customer_list(request, data):
-    if request.method == "GET":
-        return paginate(request, customers_matching(request), customer_json)
-    require_scope(request, "write:customer")
-    form = valid_form(forms.CustomerForm, data)
-    return created(customer_json(save_audited(form, by=actor(request))))
+class CustomerForm(forms.ModelForm):
+    """Customers have no settings page: this form only saves (audited) what CustomerIn read."""
+
+    class Meta:
+        model = Customer
+        fields = list(CustomerIn.model_fields)
+
+    def clean_metadata(self):
+        return self.cleaned_data.get("metadata") or {}
 
 
-def customers_matching(request):
-    customers = filtered(
-        request,
-        Customer.objects.order_by("last_name", "first_name", "id"),
-        exact={"phone": "phone", "email": "email__iexact"},
-        flags={"is_active": "is_active"},
-    )
-    search = request.GET.get("search", "").strip()
+@customers.get("/", response=list[CustomerOut], auth=READ_CUSTOMER, summary="List customers")
+@paginate(PageNumbers)
+def customer_list(request, tenant_slug: TenantSlug, filters: Query[CustomerFilters]):
+    found = Customer.objects.order_by("last_name", "first_name", "id")
+    if filters.phone:
+        found = found.filter(phone=filters.phone.strip())
+    if filters.email:
+        found = found.filter(email__iexact=filters.email.strip())
+    if filters.is_active is not None:
+        found = found.filter(is_active=filters.is_active)
+    search = (filters.search or "").strip()
     if search:
-        customers = customers.filter(
+        found = found.filter(
             Q(first_name__icontains=search)
             | Q(last_name__icontains=search)
             | Q(phone__icontains=search)
             | Q(email__icontains=search)
         )
-    return customers
+    return found
 
 
-@api_view(("GET", "PUT", "PATCH"), scope="read:customer")
-def customer_detail(request, data, pk):
+@customers.post("/", response={201: CustomerOut}, auth=WRITE_CUSTOMER, summary="Create one")
+def customer_create(request, tenant_slug: TenantSlug, payload: CustomerIn):
+    return Status(201, save_row(CustomerForm, customer_fields(payload), by=actor(request)))
+
+
+def customer_fields(payload: CustomerIn) -> dict:
+    fields = given(payload)
+    if "language" in fields:
+        fields["language"] = fields["language"] or "fr"
+    return fields
+
+
+@customers.get("/{str:pk}/", response=CustomerOut, auth=READ_CUSTOMER, summary="A customer")
+def customer_detail(request, tenant_slug: TenantSlug, pk: str):
+    return get_or_404(Customer.objects, pk)
+
+
+@customers.api_operation(
+    ["PUT", "PATCH"], "/{str:pk}/", response=CustomerOut, auth=WRITE_CUSTOMER, summary="Change"
+)
+def customer_change(request, tenant_slug: TenantSlug, pk: str, payload: CustomerIn):
     customer = get_or_404(Customer.objects, pk)
-    if request.method == "GET":
-        return customer_json(customer)
-    require_scope(request, "write:customer")
-    form = valid_form(forms.CustomerForm, data, instance=customer)
-    return customer_json(save_audited(form, by=actor(request)))
+    return save_row(CustomerForm, customer_fields(payload), by=actor(request), instance=customer)
 
 
-# --- tickets ---------------------------------------------------------------------------------
+# --- tickets and appointments ----------------------------------------------------------------
 
 
-@api_view(("GET", "POST"), scope="read:ticket")
-def ticket_list(request, data):
-    if request.method == "GET":
-        tickets = filtered(
-            request,
-            Ticket.objects.order_by("-created_at", "-id"),
-            ids={"queue": "queue_id"},
-            choices={"status": Ticket.Status, "channel": Ticket.Channel},
-        )
-        return paginate(request, tickets, ticket_json)
-    require_scope(request, "write:ticket")
-    form = valid_form(forms.TicketForm, data)
-    fields = form.cleaned_data
+@tickets.get("/", response=list[TicketOut], auth=READ_TICKET, summary="List tickets")
+@paginate(PageNumbers)
+def ticket_list(request, tenant_slug: TenantSlug, filters: Query[TicketFilters]):
+    wanted = {"queue_id": filters.queue, "status": filters.status, "channel": filters.channel}
+    conditions = {name: value for name, value in wanted.items() if value is not None}
+    return Ticket.objects.order_by("-created_at", "-id").filter(**conditions)
+
+
+@tickets.post("/", response={201: TicketOut}, auth=WRITE_TICKET, summary="Take a ticket")
+def ticket_create(request, tenant_slug: TenantSlug, payload: TicketIn):
     ticket = services.create_ticket(
-        queue=fields["queue"],
+        queue=body_row(Queue.objects.select_related("site", "service"), payload.queue, "queue"),
         by=actor(request),
-        channel=fields["channel"] or Ticket.Channel.WEB,
-        priority=fields["priority"] or 0,
-        customer=fields["customer"],
-        customer_name=fields["customer_name"],
-        customer_phone=fields["customer_phone"],
+        channel=payload.channel or Ticket.Channel.WEB,
+        priority=payload.priority or 0,
+        customer=body_row(Customer.objects, payload.customer, "customer"),
+        customer_name=payload.customer_name or "",
+        customer_phone=payload.customer_phone or "",
     )
-    return created(ticket_json(ticket))
+    return Status(201, ticket)
 
 
-@api_view(("GET",), scope="read:ticket")
-def ticket_detail(request, data, pk):
-    return ticket_json(get_or_404(Ticket.objects, pk))
+def body_row(manager, pk, name: str):
+    """The row a body names by id (None if it names none); an unknown id is that field's 400."""
+    if pk is None:
+        return None
+    row = manager.filter(pk=pk).first()
+    if row is None:
+        raise ApiError(400, {name: [f"« {pk} » n'est pas un choix valide."]})
+    return row
 
 
-# --- appointments ----------------------------------------------------------------------------
+@tickets.get("/{str:pk}/", response=TicketOut, auth=READ_TICKET, summary="A ticket")
+def ticket_detail(request, tenant_slug: TenantSlug, pk: str):
+    return get_or_404(Ticket.objects, pk)
 
 
-@api_view(("GET", "POST"), scope="read:ticket")
-def appointment_list(request, data):
-    if request.method == "GET":
-        appointments = filtered(
-            request,
-            Appointment.objects.order_by("starts_at", "id"),
-            ids={"service": "service_id"},
-            choices={"status": Appointment.Status},
-        )
-        return paginate(request, appointments, appointment_json)
-    require_scope(request, "write:ticket")
-    form = valid_form(forms.AppointmentForm, data)
-    appointment = book_appointment(by=actor(request), **form.cleaned_data)
-    return created(appointment_json(appointment))
+@appointments.get("/", response=list[AppointmentOut], auth=READ_TICKET, summary="List them")
+@paginate(PageNumbers)
+def appointment_list(request, tenant_slug: TenantSlug, filters: Query[AppointmentFilters]):
+    wanted = {"service_id": filters.service, "status": filters.status}
+    conditions = {name: value for name, value in wanted.items() if value is not None}
+    return Appointment.objects.order_by("starts_at", "id").filter(**conditions)
 
 
-@api_view(("GET",), scope="read:ticket")
-def appointment_slots(request, data):
+@appointments.post("/", response={201: AppointmentOut}, auth=WRITE_TICKET, summary="Book one")
+def appointment_create(request, tenant_slug: TenantSlug, payload: AppointmentIn):
+    appointment = book_appointment(
+        by=actor(request),
+        service=body_row(Service.objects, payload.service, "service"),
+        customer=body_row(Customer.objects, payload.customer, "customer"),
+        site=body_row(Site.objects, payload.site, "site"),
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        metadata=payload.metadata or {},
+    )
+    return Status(201, appointment)
+
+
+@appointments.get("/slots/", response=SlotsOut, auth=READ_TICKET, summary="A day's free slots")
+def appointment_slots(request, tenant_slug: TenantSlug, query: Query[SlotQuery]):
     """One day's slots of a service at a site, with their free places (the booking rules are
     appointments.py's and slots.py's)."""
-    site = get_param_row(request, Site.objects, "site")
-    service = get_param_row(request, Service.objects, "service")
-    raw_day = request.GET.get("day", "")
+    site = body_row(Site.objects, query.site, "site")
+    service = body_row(Service.objects, query.service, "service")
     try:
-        day = date.fromisoformat(raw_day)
+        day = date.fromisoformat(query.day)
     except ValueError:
         raise ApiError(400, {"day": ["Date attendue au format AAAA-MM-JJ."]}) from None
     return {
-        "site": str(site.pk),
-        "service": str(service.pk),
+        "site": site.pk,
+        "service": service.pk,
         "day": day.isoformat(),
         "slots": [
             {"starts_at": slot.key, "ends_at": slot.ends_at.isoformat(), "free": slot.free}
@@ -255,35 +329,32 @@ def appointment_slots(request, data):
     }
 
 
-def get_param_row(request, manager, name: str):
-    row = manager.filter(pk=parsed_id(name, request.GET.get(name, ""))).first()
-    if row is None:
-        raise ApiError(400, {name: [f"{name} inconnu."]})
-    return row
-
-
 # --- webhooks --------------------------------------------------------------------------------
 
 
-@api_view(("GET", "POST"), scope="manage:settings")
-def webhook_list(request, data):
-    return read_or_create(
-        request,
-        data,
-        queryset=WebhookEndpoint.objects.order_by("url", "id"),
-        form_class=forms.WebhookEndpointForm,
-        shape=webhook_json,
-        write_scope="manage:settings",
-    )
+@webhooks.get("/", response=list[WebhookOut], auth=MANAGE_SETTINGS, summary="List webhooks")
+@paginate(PageNumbers)
+def webhook_list(request, tenant_slug: TenantSlug):
+    return WebhookEndpoint.objects.order_by("url", "id")
 
 
-@api_view(("GET", "PATCH", "DELETE"), scope="manage:settings")
-def webhook_detail(request, data, pk):
+@webhooks.post("/", response={201: WebhookOut}, auth=MANAGE_SETTINGS, summary="Register one")
+def webhook_create(request, tenant_slug: TenantSlug, payload: WebhookIn):
+    return Status(201, save_row(WebhookEndpointForm, given(payload), by=actor(request)))
+
+
+@webhooks.get("/{str:pk}/", response=WebhookOut, auth=MANAGE_SETTINGS, summary="A webhook")
+def webhook_detail(request, tenant_slug: TenantSlug, pk: str):
+    return get_or_404(WebhookEndpoint.objects, pk)
+
+
+@webhooks.patch("/{str:pk}/", response=WebhookOut, auth=MANAGE_SETTINGS, summary="Change it")
+def webhook_change(request, tenant_slug: TenantSlug, pk: str, payload: WebhookChange):
     endpoint = get_or_404(WebhookEndpoint.objects, pk)
-    if request.method == "GET":
-        return webhook_json(endpoint)
-    if request.method == "DELETE":
-        endpoint.delete()
-        return HttpResponse(status=204)
-    form = valid_form(forms.WebhookEndpointForm, data, instance=endpoint)
-    return webhook_json(save_audited(form, by=actor(request)))
+    return save_row(WebhookEndpointForm, given(payload), by=actor(request), instance=endpoint)
+
+
+@webhooks.delete("/{str:pk}/", response={204: None}, auth=MANAGE_SETTINGS, summary="Delete it")
+def webhook_delete(request, tenant_slug: TenantSlug, pk: str):
+    get_or_404(WebhookEndpoint.objects, pk).delete()
+    return Status(204, None)

@@ -1,34 +1,38 @@
+"""Routes outside any tenant: health, sign-in, the platform's tenants."""
+
 from allauth.account.adapter import get_adapter
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import JsonResponse
 from django_tenants.utils import get_public_schema_name
+from ninja import Router, Status
+from ninja.pagination import paginate
 
 from smartqueue.accounts.models import ApiToken, hash_token
-from smartqueue.api.forms import TenantForm
-from smartqueue.api.http import NO_PERMISSION, ApiError, api_view, get_or_404, valid_form
-from smartqueue.api.pagination import paginate
-from smartqueue.api.shapes import tenant_json
+from smartqueue.api.schemas import (
+    Detail,
+    HealthOut,
+    LoginIn,
+    LoginOut,
+    NoBody,
+    TenantIn,
+    TenantOut,
+    UserOut,
+)
+from smartqueue.api.support import ApiError, PageNumbers, TokenAuth, get_or_404
 from smartqueue.jobs import presence
 from smartqueue.tenants.models import Tenant
 from smartqueue.tenants.services import TenantError, create_tenant
 
 THROTTLED = "Trop de tentatives de connexion : réessayez dans quelques minutes."
 
-
-def user_json(user) -> dict:  # the documented login answer
-    return {
-        "id": str(user.id),
-        "email": user.email,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-    }
+public = Router()
 
 
-@api_view(("GET",), auth=False)
-def health(request, data):
+@public.get("/health/", response={200: HealthOut, 503: HealthOut}, tags=["health"])
+def health(request):
+    """Health of the database and the channel layer."""
     checks = {"database": database_state(), "channel_layer": channel_layer_state()}
     healthy = all(value == "ok" for value in checks.values())
     layer = get_channel_layer()
@@ -39,7 +43,7 @@ def health(request, data):
         # Reported, not required: a web process serves without a consumer beside it.
         "huey_consumers": presence.consumers_alive(),
     }
-    return JsonResponse(body, status=200 if healthy else 503)
+    return Status(200 if healthy else 503, body)
 
 
 def database_state() -> str:
@@ -70,18 +74,16 @@ async def round_trip(layer) -> None:
         raise RuntimeError("channel layer returned another message")
 
 
-@api_view(("POST",), auth=False)
-def login(request, data):
-    email, password = data.get("email"), data.get("password")
-    if not isinstance(email, str) or not isinstance(password, str) or not email or not password:
-        raise ApiError(400, {"non_field_errors": ["email et password sont requis."]})
-    user = authenticate_throttled(request, email=email.strip().lower(), password=password)
+@public.post("/auth/", response=LoginOut, tags=["auth"], summary="Sign in: a token")
+def login(request, payload: LoginIn):
+    email = payload.email.strip().lower()
+    user = authenticate_throttled(request, email=email, password=payload.password)
     if user is None or not user.is_active:
         raise ApiError(
             400, {"non_field_errors": ["Impossible de se connecter avec les identifiants fournis."]}
         )
     _, key = ApiToken.objects.issue(user)
-    return {"token": key, "user": user_json(user)}
+    return {"token": key, "user": user}
 
 
 def authenticate_throttled(request, *, email: str, password: str):
@@ -95,13 +97,13 @@ def authenticate_throttled(request, *, email: str, password: str):
         raise
 
 
-@api_view(("GET",))
-def me(request, data):
-    return user_json(request.api_user)
+@public.get("/auth/me/", response=UserOut, auth=TokenAuth(), tags=["auth"], summary="Who I am")
+def me(request):
+    return request.api_user
 
 
-@api_view(("POST",))
-def logout(request, data):
+@public.post("/auth/logout/", response=Detail, auth=TokenAuth(), tags=["auth"], summary="Revoke")
+def logout(request, body: NoBody | None = None):
     key = getattr(request, "api_token_key", None)
     if key:
         ApiToken.objects.filter(key_hash=hash_token(key)).delete()
@@ -111,25 +113,25 @@ def logout(request, data):
 # --- tenants (the platform's operators) ------------------------------------------------------
 
 
-@api_view(("GET", "POST"))
-def tenants(request, data):
-    """Operators (staff) see and create every tenant; a member sees their own."""
-    if request.method == "GET":
-        return paginate(request, visible_tenants(request.api_user), tenant_json)
-    if not request.api_user.is_staff:
-        raise ApiError(403, {"detail": NO_PERMISSION})
-    form = valid_form(TenantForm, data)
+@public.get("/tenants/", response=list[TenantOut], auth=TokenAuth(), tags=["tenants"])
+@paginate(PageNumbers)
+def tenants(request):
+    """Operators (staff) see every tenant; a member sees their own."""
+    return visible_tenants(request.api_user)
+
+
+@public.post("/tenants/", response={201: TenantOut}, auth=TokenAuth(staff=True), tags=["tenants"])
+def tenant_create(request, payload: TenantIn):
+    """Operators (staff) only: a new organisation, its schema and its first admin."""
     try:
-        tenant = create_tenant(**form.cleaned_data)
+        return 201, create_tenant(**payload.dict())
     except TenantError as error:
         raise ApiError(400, {"error": str(error)}) from None
-    return JsonResponse(tenant_json(tenant), status=201)
 
 
-@api_view(("GET",))
-def tenant_detail(request, data, pk):
-    tenant = get_or_404(visible_tenants(request.api_user), pk)
-    return tenant_json(tenant)
+@public.get("/tenants/{str:pk}/", response=TenantOut, auth=TokenAuth(), tags=["tenants"])
+def tenant_detail(request, pk: str):
+    return get_or_404(visible_tenants(request.api_user), pk)
 
 
 def visible_tenants(user):
