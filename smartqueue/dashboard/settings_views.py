@@ -4,6 +4,7 @@ audited. Queue status and device secrets have their own buttons."""
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from uuid import UUID
 
 import segno
 from django.contrib import messages
@@ -22,7 +23,6 @@ from smartqueue.accounts.models import Role
 from smartqueue.dashboard import forms
 from smartqueue.devices.models import Display, Kiosk, new_secret
 from smartqueue.errors import DomainError
-from smartqueue.ids import as_uuid
 from smartqueue.live.dispatcher import dispatcher
 from smartqueue.live.groups import device_link_group
 from smartqueue.queues import services
@@ -100,9 +100,9 @@ def settings_list(request, section: str):
 
 
 @member_required(*MANAGERS)
-def settings_edit(request, section: str, pk: str | None = None):
+def settings_edit(request, section: str, pk: UUID | None = None):
     chosen = section_of(section, request)
-    instance = get_object_or_404(chosen.model, pk=as_uuid(pk)) if pk else None
+    instance = get_object_or_404(chosen.model, pk=pk) if pk else None
     form = chosen.form(request.POST or None, request.FILES or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         saved = save_audited(form, by=Actor.from_request(request))
@@ -123,8 +123,8 @@ def settings_edit(request, section: str, pk: str | None = None):
 
 @require_POST
 @member_required(*MANAGERS)
-def queue_status(request, pk: str):
-    queue = get_object_or_404(Queue, pk=as_uuid(pk))
+def queue_status(request, pk: UUID):
+    queue = get_object_or_404(Queue, pk=pk)
     try:
         services.set_queue_status(
             queue=queue, status=request.POST.get("status", ""), by=Actor.from_request(request)
@@ -136,12 +136,12 @@ def queue_status(request, pk: str):
 
 @require_POST
 @member_required(*MANAGERS)
-def new_device_secret(request, section: str, pk: str):
+def new_device_secret(request, section: str, pk: UUID):
     """A leaked link stops working at once: the device must be opened with the new one."""
     model = {"displays": Display, "kiosks": Kiosk}.get(section)
     if model is None:
         raise Http404
-    device = get_object_or_404(model, pk=as_uuid(pk))
+    device = get_object_or_404(model, pk=pk)
     old_secret = device.secret
     device.secret = new_secret()
     device.save(update_fields=["secret"])
@@ -190,12 +190,12 @@ def device_link(request, section: str, device) -> str:
 
 
 @member_required(*MANAGERS)
-def device_qr(request, section: str, pk: str):
+def device_qr(request, section: str, pk: UUID):
     """The device link as a QR code, to open it on the screen or kiosk without typing."""
     model = {"displays": Display, "kiosks": Kiosk}.get(section)
     if model is None:
         raise Http404
-    device = get_object_or_404(model, pk=as_uuid(pk))
+    device = get_object_or_404(model, pk=pk)
     link = device_link(request, section, device)
     context = {
         "device": device,

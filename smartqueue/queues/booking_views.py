@@ -3,6 +3,7 @@ name and a phone or email; then a confirmation with its code, a QR and a cancel 
 appointment's random id is the secret of its page, as a ticket's is."""
 
 from datetime import date, timedelta
+from uuid import UUID
 
 import segno
 from django.contrib import messages
@@ -122,19 +123,18 @@ def chosen_day(request, days: list[date]) -> date | None:
     return days[0] if days else None
 
 
-def find(appointment_id: str) -> Appointment:
-    pk = as_uuid(appointment_id)
+def find(appointment_id: UUID) -> Appointment:
     found = (
-        Appointment.objects.select_related("service", "site", "customer").filter(pk=pk).first()
-        if pk
-        else None
+        Appointment.objects.select_related("service", "site", "customer")
+        .filter(pk=appointment_id)
+        .first()
     )
     if found is None:
         raise Http404
     return found
 
 
-def booking(request, tenant_slug: str, appointment_id: str):
+def booking(request, tenant_slug: str, appointment_id: UUID):
     appointment = find(appointment_id)
     language = supported(
         request.GET.get("lang") or (appointment.customer.language if appointment.customer else "")
@@ -150,7 +150,7 @@ def booking(request, tenant_slug: str, appointment_id: str):
 
 
 @require_POST
-def cancel_booking(request, tenant_slug: str, appointment_id: str):
+def cancel_booking(request, tenant_slug: str, appointment_id: UUID):
     appointment = find(appointment_id)
     try:
         appointments.cancel_appointment(

@@ -1,6 +1,7 @@
 """The customer's ticket page (from the QR code or SMS link): no login, the id is the secret."""
 
-from django.http import Http404
+from uuid import UUID
+
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
@@ -9,7 +10,6 @@ from smartqueue.errors import DomainError
 from smartqueue.feedback.forms import FeedbackForm
 from smartqueue.feedback.models import Feedback
 from smartqueue.feedback.services import record_feedback
-from smartqueue.ids import as_uuid
 from smartqueue.languages import supported
 from smartqueue.queues import services
 from smartqueue.queues.estimates import quoted_wait
@@ -20,11 +20,8 @@ from smartqueue.queues.selectors import latest_leg, position_in_queue
 TEMPLATE = "queues/ticket.html"
 
 
-def find_ticket(ticket_id: str) -> Ticket:
-    pk = as_uuid(ticket_id)
-    if pk is None:
-        raise Http404
-    return get_object_or_404(Ticket.objects.select_related("queue__site"), pk=pk)
+def find_ticket(ticket_id: UUID) -> Ticket:
+    return get_object_or_404(Ticket.objects.select_related("queue__site"), pk=ticket_id)
 
 
 def ticket_context(request, first: Ticket, *, error: str = "", form=None) -> dict:
@@ -56,7 +53,7 @@ def shown(request, context: dict, template: str):
         return render(request, template, context)
 
 
-def ticket_page(request, tenant_slug: str, ticket_id: str):
+def ticket_page(request, tenant_slug: str, ticket_id: UUID):
     context = ticket_context(request, find_ticket(ticket_id))
     if request.htmx and request.GET.get("fragment") == "status":
         response = shown(request, context, f"{TEMPLATE}#status")
@@ -67,7 +64,7 @@ def ticket_page(request, tenant_slug: str, ticket_id: str):
 
 
 @require_POST
-def give_feedback(request, tenant_slug: str, ticket_id: str):
+def give_feedback(request, tenant_slug: str, ticket_id: UUID):
     first = find_ticket(ticket_id)
     form = FeedbackForm(request.POST)
     error = ""
@@ -81,7 +78,7 @@ def give_feedback(request, tenant_slug: str, ticket_id: str):
 
 
 @require_POST
-def cancel_ticket(request, tenant_slug: str, ticket_id: str):
+def cancel_ticket(request, tenant_slug: str, ticket_id: UUID):
     first = find_ticket(ticket_id)
     error = ""
     try:
