@@ -7,11 +7,10 @@ import time
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from smartqueue.core.redis_client import UNREACHABLE
 
 logger = logging.getLogger(__name__)
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 def forgiving(name: str, fallback):

@@ -184,7 +184,10 @@ def system_user(folder: Path) -> str | None:
     from pgserver._commands import POSTGRES_BIN_PATH
 
     user = "pgserver"
-    utils.ensure_user_exists(user)
+    try:
+        utils.ensure_user_exists(user)
+    except subprocess.CalledProcessError:  # another process created it meanwhile
+        pass
     entry = pwd.getpwnam(user)
     utils.ensure_prefix_permissions(folder)
     utils.ensure_prefix_permissions(POSTGRES_BIN_PATH)

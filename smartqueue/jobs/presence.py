@@ -6,17 +6,13 @@ import socket
 import threading
 import time
 
-import redis
-from django.conf import settings
 from huey.contrib.djhuey import HUEY
+
+from smartqueue.core.redis_client import UNREACHABLE, client
 
 KEY_PREFIX = "smartqueue:huey-consumer:"
 EVERY_SECONDS = 5
 _started = threading.Event()
-
-
-def client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
 
 
 @HUEY.on_startup()
@@ -34,7 +30,7 @@ def keep_announcing() -> None:
     while True:
         try:
             connection.set(key, "1", ex=EVERY_SECONDS * 3)
-        except (redis.ConnectionError, redis.TimeoutError, OSError):
+        except UNREACHABLE:
             pass  # Redis away: the key expires, the health check says so
         time.sleep(EVERY_SECONDS)
 
@@ -42,5 +38,5 @@ def keep_announcing() -> None:
 def consumers_alive() -> int:
     try:
         return sum(1 for _ in client().scan_iter(match=f"{KEY_PREFIX}*", count=100))
-    except (redis.ConnectionError, redis.TimeoutError, OSError):
+    except UNREACHABLE:
         return 0

@@ -4,18 +4,11 @@
 Redis keeps it, so every web process counts on the same number."""
 
 import logging
-from functools import cache
+from typing import cast
 
-import redis
-from django.conf import settings
+from smartqueue.core.redis_client import UNREACHABLE, client
 
 logger = logging.getLogger(__name__)
-
-
-@cache
-def redis_client():
-    # Fail fast when Redis is away: a page render must not wait for it.
-    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
 
 
 def key(schema: str, site_id) -> str:
@@ -23,14 +16,14 @@ def key(schema: str, site_id) -> str:
 
 
 def next_seq(schema: str, site_id) -> int:
-    return int(redis_client().incr(key(schema, site_id)))
+    return int(cast(int, client().incr(key(schema, site_id))))
 
 
 def current_seq(schema: str, site_id) -> int:
     """The number a page rendered now starts from. With Redis away, 0: the page still renders
     from PostgreSQL, and the first message after Redis returns is a gap, so it re-syncs."""
     try:
-        return int(redis_client().get(key(schema, site_id)) or 0)
-    except (redis.ConnectionError, redis.TimeoutError):
+        return int(cast(bytes | None, client().get(key(schema, site_id))) or 0)
+    except UNREACHABLE:
         logger.warning("live sequence unknown: Redis unreachable")
         return 0

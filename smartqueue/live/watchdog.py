@@ -12,10 +12,7 @@ import contextlib
 import logging
 import weakref
 
-import redis.asyncio as aioredis
-from django.conf import settings
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from smartqueue.core.redis_client import UNREACHABLE, async_client
 
 logger = logging.getLogger(__name__)
 PING_EVERY_SECONDS = 1.0
@@ -42,9 +39,7 @@ class Watchdog:
         self.sockets.discard(consumer)
 
     async def _run(self) -> None:
-        client = aioredis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5
-        )
+        client = async_client()
         try:
             while self.sockets:
                 if not await answers(client):
@@ -65,7 +60,7 @@ class Watchdog:
 async def answers(client) -> bool:
     try:
         return bool(await client.ping())
-    except (RedisConnectionError, RedisTimeoutError, OSError):
+    except UNREACHABLE:
         return False
 
 
@@ -89,7 +84,7 @@ class WatchedSocket:
 async def leave_group(consumer, group: str) -> None:
     """group_discard, which fails while Redis is away; the layer forgets the channel anyway."""
     watchdog.forget(consumer)
-    with contextlib.suppress(RedisConnectionError, RedisTimeoutError, OSError):
+    with contextlib.suppress(*UNREACHABLE):
         await consumer.channel_layer.group_discard(group, consumer.channel_name)
 
 

@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 
-import redis
 from django.conf import settings
 from django.db import connection
 from django.template import Context, Engine, TemplateSyntaxError
@@ -35,7 +34,6 @@ from smartqueue.queues.ordering import waiting_in_order
 from smartqueue.tenants.services import current_tenant
 
 logger = logging.getLogger(__name__)
-BROKER_UNREACHABLE = (redis.ConnectionError, redis.TimeoutError)
 # Engine events that change who is near the head of a queue.
 MOVES_THE_LINE = {
     "ticket.called",

@@ -11,11 +11,11 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from smartqueue.background import after_commit
+from smartqueue.core.redis_client import UNREACHABLE
 from smartqueue.jobs.tenants import fan_out
 from smartqueue.notifications import outbox
 from smartqueue.notifications.models import Notification
 from smartqueue.notifications.planning import (
-    BROKER_UNREACHABLE,
     NOTIFIED,
     appointment_reminders,
     lost_events,
@@ -69,11 +69,11 @@ def hand_to_worker(schema_name: str, name: str, data: dict, pending_id: str) -> 
     the rows are in PostgreSQL, and the sweeper sends them once Redis and a worker are back."""
     try:
         plan_event(schema_name, name, data, pending_id)
-    except BROKER_UNREACHABLE:
+    except UNREACHABLE:
         logger.warning("Huey unreachable: %s planned in this process", name)
         try:
             plan_event.call_local(schema_name, name, data, pending_id)
-        except BROKER_UNREACHABLE:
+        except UNREACHABLE:
             pass  # the rows are committed; only the enqueue of their sends failed
 
 
