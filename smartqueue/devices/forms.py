@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smartqueue.devices.selectors import open_queues
 from smartqueue.phones import international_phone
+from smartqueue.queues.customers import attach_or_create
 from smartqueue.queues.models import Customer, Queue, Site
 
 NOTIFY_CHOICES = [("", _("Aucun")), ("sms", "SMS"), ("whatsapp", "WhatsApp")]
@@ -35,17 +36,13 @@ class KioskTicketForm(forms.Form):
         return data
 
     def customer(self) -> Customer | None:
-        """The customer behind the phone number, attached as they are; a new one with the
-        channel chosen here only when the number is unknown. A public device never changes a
-        record (its owner's channels are theirs to choose, with the staff)."""
-        phone, notify = self.cleaned_data["phone"], self.cleaned_data["notify"]
-        if not phone:
-            return None
-        found = Customer.objects.filter(phone=phone).first()
-        if found is not None:
-            return found
-        return Customer.objects.create(
-            phone=phone, notify_sms=notify == "sms", notify_whatsapp=notify == "whatsapp"
+        """The customer behind the phone number (customers.attach_or_create: the kiosk never
+        changes a record); the channel chosen here only for a number not known yet."""
+        notify = self.cleaned_data["notify"]
+        return attach_or_create(
+            phone=self.cleaned_data["phone"],
+            notify_sms=notify == "sms",
+            notify_whatsapp=notify == "whatsapp",
         )
 
 

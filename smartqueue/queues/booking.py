@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from smartqueue.phones import international_phone
+from smartqueue.queues.customers import attach_or_create
 from smartqueue.queues.models import Customer, Queue, Service, Site
 
 
@@ -60,25 +61,19 @@ class BookingForm(forms.Form):
         return data
 
     def customer(self, language: str) -> Customer:
-        """The customer's record, found by phone (else email) and attached as it is; a new one
-        with this form's details only when none is found. A public form never changes a
-        record: whoever knows a phone number could otherwise redirect its owner's reminders
-        to their own address (the owner corrects their details with the staff)."""
+        """The customer's record (customers.attach_or_create: a public form never changes one);
+        the form's details make a new record only when none is known. The form requires a phone
+        or an email, so there is always one."""
         data = self.cleaned_data
-        found = None
-        if data["phone"]:
-            found = Customer.objects.filter(phone=data["phone"]).first()
-        elif data["email"]:
-            found = Customer.objects.filter(email__iexact=data["email"]).first()
-        if found is not None:
-            return found
         first, _, last = data["name"].strip().partition(" ")
-        return Customer.objects.create(
-            first_name=first[:150],
-            last_name=last[:150],
+        customer = attach_or_create(
             phone=data["phone"],
             email=data["email"],
+            first_name=first[:150],
+            last_name=last[:150],
             notify_sms=bool(data["phone"]),
             notify_email=bool(data["email"]),
             language=language if language in dict(settings.LANGUAGES) else "fr",
         )
+        assert customer is not None  # clean() asked for a phone or an email
+        return customer
