@@ -11,8 +11,13 @@ import fcntl
 import os
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import redis as redis_module
 
 # A unix socket's path must fit in 108 bytes (sun_path), the socket's own name included.
 SOCKET_PATH_LIMIT = 100
@@ -107,7 +112,7 @@ class EmbeddedRedis(EmbeddedServer):
         wait_until(lambda: not self.answers(), "the embedded Redis to stop")
 
 
-def probe(socket: Path):
+def probe(socket: Path) -> "redis_module.Redis":
     """A client that asks once: redis-py's default retries with back-off make a server that is
     not there take seconds to say so."""
     import redis
@@ -160,7 +165,7 @@ class EmbeddedPostgres(EmbeddedServer):
         pgserver.pg_ctl(["-w", "-m", mode, "stop"], pgdata=self.folder, user=user, timeout=60)
 
 
-def quiet_pgserver():
+def quiet_pgserver() -> ModuleType:
     """pgserver, imported without its warning about XDG_RUNTIME_DIR (a folder we do not use)
     and without its INFO narration of every pg_ctl call."""
     import logging
@@ -197,7 +202,9 @@ def system_user(folder: Path) -> str | None:
     return user
 
 
-def wait_until(condition, what: str, timeout: float = START_TIMEOUT_SECONDS) -> None:
+def wait_until(
+    condition: Callable[[], bool], what: str, timeout: float = START_TIMEOUT_SECONDS
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -213,7 +220,7 @@ def redis(data_dir: Path) -> EmbeddedRedis:
     return EmbeddedRedis(data_dir / "redis")
 
 
-def needed(data_dir: Path, environ=os.environ) -> list[EmbeddedServer]:
+def needed(data_dir: Path, environ: Mapping[str, str] = os.environ) -> list[EmbeddedServer]:
     """The embedded servers this machine uses: those whose URL the environment does not give."""
     servers: list[EmbeddedServer] = []
     if not environ.get("DATABASE_URL"):
@@ -224,7 +231,9 @@ def needed(data_dir: Path, environ=os.environ) -> list[EmbeddedServer]:
 
 
 @contextlib.contextmanager
-def services(data_dir: Path, environ=os.environ) -> Iterator[list[EmbeddedServer]]:
+def services(
+    data_dir: Path, environ: Mapping[str, str] = os.environ
+) -> Iterator[list[EmbeddedServer]]:
     """Start the embedded servers this machine needs; stop, on the way out, those started here
     (a server that already answered belongs to someone else: `make run`, another test run)."""
     data_dir.mkdir(parents=True, exist_ok=True)

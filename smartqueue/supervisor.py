@@ -16,7 +16,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 from smartqueue import embedded
 
@@ -39,7 +41,7 @@ class AlreadyRunning(Exception):
 
 
 @contextlib.contextmanager
-def only_one(data_dir: Path):
+def only_one(data_dir: Path) -> Iterator[None]:
     """The pid file, held locked for the run's life: the lock dies with the process."""
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / "run.pid"
@@ -89,7 +91,7 @@ class Supervisor:
         self.stop_children()
         return code
 
-    def ask_to_stop(self, signum, frame) -> None:
+    def ask_to_stop(self, signum: int, frame: FrameType | None) -> None:
         self.stopping = True
 
     def wait_for_an_end(self) -> int:

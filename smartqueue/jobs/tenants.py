@@ -4,12 +4,13 @@ its tenant's schema itself from the schema name it is given; nothing relies on a
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from django.db.models import QuerySet
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from smartqueue.tenants.models import Tenant
 
 
-def active_tenants():
+def active_tenants() -> QuerySet[Tenant]:
     return Tenant.objects.filter(is_active=True).exclude(schema_name=get_public_schema_name())
 
 

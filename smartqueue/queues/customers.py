@@ -4,7 +4,7 @@ for all of them."""
 from smartqueue.queues.models import Customer
 
 
-def attach_or_create(*, phone: str = "", email: str = "", **details) -> Customer | None:
+def attach_or_create(*, phone: str = "", email: str = "", **details: object) -> Customer | None:
     """The customer with this phone number (else this email), attached as they are; a new one
     with `details` only when none is known. A public form never changes a record: whoever
     knows a phone number could otherwise redirect its owner's messages to their own address
