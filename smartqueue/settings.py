@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "smartqueue.tenants.middleware.TenantFromPathMiddleware",
     # After the tenant (its allowed origins), before anything that answers: see api/cors.py.
     "corsheaders.middleware.CorsMiddleware",
+    "smartqueue.api.limits.TokenRateLimitMiddleware",  # inside CORS: a 429 can be read too
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smartqueue.languages.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,6 +123,8 @@ REDIS_URL = env_str("REDIS_URL") or embedded.redis(DATA_DIR).url
 TENANT_CACHE_KEY = "django_tenants.cache.make_key"
 
 # --- API: CORS per organisation (smartqueue.api.cors decides each request's origin).
+# Requests per token and window ("N/second|minute|hour|day"): smartqueue.api.limits.
+API_RATE_LIMIT = env_str("SMARTQUEUE_API_RATE_LIMIT", "600/minute")
 CORS_URLS_REGEX = r"^/api/v1/tenants/[^/]+/.+$"
 CORS_ALLOWED_ORIGINS: list[str] = []
 CORS_ALLOW_CREDENTIALS = False

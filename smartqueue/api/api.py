@@ -43,7 +43,8 @@ ERROR_CODES = {
     404: "Unknown tenant, row or page.",
     413: "Body larger than the server accepts.",
     415: "A body that is not JSON (application/json).",
-    429: "Too many failed sign-ins: wait a few minutes.",
+    429: "Too many failed sign-ins, or too many requests for this token (see Retry-After and "
+    "X-RateLimit-Reset).",
 }
 
 
@@ -118,7 +119,7 @@ def add_error_answers(document: dict) -> None:
         for method, operation in item.items():
             codes = {400, 404}  # a bad X-Tenant header, an unknown tenant; bad query values
             if operation.get("security"):
-                codes |= {401, 403}
+                codes |= {401, 403, 429}  # 429: the token's rate limit (api/limits.py)
             if "requestBody" in operation:
                 codes |= {413, 415}
             if route == "/api/v1/auth/" and method == "post":
