@@ -16,7 +16,7 @@ from ninja.openapi.docs import DocsBase
 from ninja.utils import normalize_path, replace_path_param_notation
 from pydantic import TypeAdapter
 
-from smartqueue.api import actions, resources, views
+from smartqueue.api import actions, analytics, messages, resources, views
 from smartqueue.api.schemas import Detail, Error, FieldErrors
 from smartqueue.api.support import BodyParser, Renderer, error_handlers
 
@@ -33,6 +33,9 @@ ROUTERS = [
     (f"{TENANT}/tickets/", actions.ticket_steps),
     (f"{TENANT}/webhooks/", resources.webhooks),
     (f"{TENANT}/agents/", actions.agents),
+    (f"{TENANT}/analytics/", analytics.analytics),
+    (f"{TENANT}/feedback/", messages.feedback),
+    (f"{TENANT}/notifications/", messages.notifications),
 ]
 METHOD_ORDER = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ERROR_CODES = {
