@@ -47,6 +47,13 @@ class ForgivingRedisCache(RedisCache):
 def over_limit(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one more under `key` in the current fixed window; True once past `limit`. Keys
     carry the schema (django-tenants' make_key); with Redis away nothing is counted."""
-    window = f"{key}:{int(time.time() // window_seconds)}"
+    return count_in_window(key, window_seconds)[0] > limit
+
+
+def count_in_window(key: str, window_seconds: int) -> tuple[int, int]:
+    """Count one more under `key` in the current fixed window: (the count so far, when the
+    window ends, in Unix seconds). With Redis away every request is the window's first."""
+    number = int(time.time() // window_seconds)
+    window = f"{key}:{number}"
     cache.add(window, 0, window_seconds + 30)
-    return cache.incr(window) > limit
+    return cache.incr(window), (number + 1) * window_seconds

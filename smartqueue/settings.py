@@ -32,6 +32,7 @@ SHARED_APPS = [
     "allauth.account",
     "channels",
     "django_htmx",
+    "corsheaders",
     "template_partials",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -67,6 +68,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "smartqueue.security.RefuseNulMiddleware",
     "smartqueue.tenants.middleware.TenantFromPathMiddleware",
+    # After the tenant (its allowed origins), before anything that answers: see api/cors.py.
+    "corsheaders.middleware.CorsMiddleware",
+    "smartqueue.api.limits.TokenRateLimitMiddleware",  # inside CORS: a 429 can be read too
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smartqueue.languages.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,6 +121,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL") or embedded.redis(DATA_DIR).url
 # Every cache key starts with the current schema: tenants never share a counter.
 TENANT_CACHE_KEY = "django_tenants.cache.make_key"
+
+# --- API: CORS per organisation (smartqueue.api.cors decides each request's origin).
+# Requests per token and window ("N/second|minute|hour|day"): smartqueue.api.limits.
+API_RATE_LIMIT = env_str("SMARTQUEUE_API_RATE_LIMIT", "600/minute")
+CORS_URLS_REGEX = r"^/api/v1/tenants/[^/]+/.+$"
+CORS_ALLOWED_ORIGINS: list[str] = []
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = ("accept", "authorization", "content-type", "x-tenant", "idempotency-key")
+CORS_EXPOSE_HEADERS = (
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "Retry-After",
+)
 # The pub/sub layer survives a Redis restart; pages re-sync over HTTP for what was lost.
 CHANNEL_LAYERS = {
     "default": {

@@ -30,6 +30,7 @@ tenant_patterns = [
     path("staff/", staff_views.staff, name="staff"),
     path("staff/<int:membership_id>/", staff_views.change_member, name="staff_change"),
     path("settings/", settings_views.settings_index, name="settings_index"),
+    path("settings/organisation/", settings_views.organisation, name="settings_organisation"),
     path("settings/<str:section>/", settings_views.settings_list, name="settings_list"),
     path("settings/<str:section>/new/", settings_views.settings_edit, name="settings_create"),
     path("settings/<str:section>/<uuid:pk>/", settings_views.settings_edit, name="settings_edit"),

@@ -3,10 +3,14 @@
 Each endpoint is one call to the engine; its refusals (DomainError) become the documented 400
 {"error": ...} and 404 {"detail": ...}."""
 
+from django.db.models import OuterRef, Subquery
 from ninja import Router
+from ninja.pagination import paginate
 
+from smartqueue.accounts.models import Membership
 from smartqueue.api.schemas import (
     AgentOut,
+    AgentRow,
     AgentStatusIn,
     CallNextIn,
     NoBody,
@@ -15,7 +19,14 @@ from smartqueue.api.schemas import (
     TicketOut,
     TransferIn,
 )
-from smartqueue.api.support import ApiError, TokenAuth, actor, get_or_404, required
+from smartqueue.api.support import (
+    ApiError,
+    PageNumbers,
+    TokenAuth,
+    actor,
+    get_or_404,
+    required,
+)
 from smartqueue.ids import as_uuid
 from smartqueue.queues import services
 from smartqueue.queues.models import AgentProfile, Counter, Queue, Ticket
@@ -111,7 +122,32 @@ def agent_status(request, tenant_slug: TenantSlug):
     return profile
 
 
-@agents.post("/call-next/", response=TicketOut, auth=WRITE_TICKET, summary="Call the next one")
+@agents.get("/all/", response=list[AgentRow], auth=TokenAuth("manage:agent"), summary="Every agent")
+@paginate(PageNumbers)
+def agent_list(request, tenant_slug: TenantSlug):
+    """Managers and admins: every agent of the organisation (who has ever sat at a counter and
+    is still a member), with their status, counter and current ticket. One query a page, plus
+    the count, whatever the number of agents."""
+    members = Membership.objects.filter(tenant=request.tenant, is_active=True)
+    held = Ticket.objects.filter(
+        agent_id=OuterRef("user_id"), status__in=(*Ticket.ACTIVE, Ticket.Status.PAUSED)
+    ).order_by("-called_at", "-id")
+    return (
+        AgentProfile.objects.filter(user_id__in=members.values("user_id"))
+        .select_related("user", "counter")
+        .annotate(
+            **{
+                f"ticket_{name}": Subquery(held.values(name)[:1])
+                for name in ("id", "number", "status", "queue_id")
+            }
+        )
+        .order_by("user__email", "id")
+    )
+
+
+@agents.post(
+    "/call-next/", response=TicketOut, auth=TokenAuth("write:queue"), summary="Call the next one"
+)
 def call_next(request, tenant_slug: TenantSlug, payload: CallNextIn):
     queue = optional_row(Queue.objects, payload.queue_id, "queue_id")
     return services.call_next(by=actor(request), queue=queue)

@@ -16,7 +16,7 @@ from ninja.openapi.docs import DocsBase
 from ninja.utils import normalize_path, replace_path_param_notation
 from pydantic import TypeAdapter
 
-from smartqueue.api import actions, resources, views
+from smartqueue.api import actions, analytics, messages, resources, views
 from smartqueue.api.schemas import Detail, Error, FieldErrors
 from smartqueue.api.support import BodyParser, Renderer, error_handlers
 
@@ -33,6 +33,9 @@ ROUTERS = [
     (f"{TENANT}/tickets/", actions.ticket_steps),
     (f"{TENANT}/webhooks/", resources.webhooks),
     (f"{TENANT}/agents/", actions.agents),
+    (f"{TENANT}/analytics/", analytics.analytics),
+    (f"{TENANT}/feedback/", messages.feedback),
+    (f"{TENANT}/notifications/", messages.notifications),
 ]
 METHOD_ORDER = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ERROR_CODES = {
@@ -43,7 +46,8 @@ ERROR_CODES = {
     404: "Unknown tenant, row or page.",
     413: "Body larger than the server accepts.",
     415: "A body that is not JSON (application/json).",
-    429: "Too many failed sign-ins: wait a few minutes.",
+    429: "Too many failed sign-ins, or too many requests for this token (see Retry-After and "
+    "X-RateLimit-Reset).",
 }
 
 
@@ -118,7 +122,7 @@ def add_error_answers(document: dict) -> None:
         for method, operation in item.items():
             codes = {400, 404}  # a bad X-Tenant header, an unknown tenant; bad query values
             if operation.get("security"):
-                codes |= {401, 403}
+                codes |= {401, 403, 429}  # 429: the token's rate limit (api/limits.py)
             if "requestBody" in operation:
                 codes |= {413, 415}
             if route == "/api/v1/auth/" and method == "post":

@@ -43,6 +43,7 @@ from smartqueue.api.schemas import (
 from smartqueue.api.support import (
     ApiError,
     PageNumbers,
+    TicketPages,
     TokenAuth,
     actor,
     get_or_404,
@@ -250,7 +251,7 @@ def customer_change(request, tenant_slug: TenantSlug, pk: str, payload: Customer
 
 
 @tickets.get("/", response=list[TicketOut], auth=READ_TICKET, summary="List tickets")
-@paginate(PageNumbers)
+@paginate(TicketPages)
 def ticket_list(request, tenant_slug: TenantSlug, filters: Query[TicketFilters]):
     wanted = {"queue_id": filters.queue, "status": filters.status, "channel": filters.channel}
     conditions = {name: value for name, value in wanted.items() if value is not None}

@@ -4,7 +4,7 @@ with them, serializes the answers through them and writes the OpenAPI document f
 Rules that need the database (a unique slug, a public webhook address, a counter's queues of
 its own site) stay in the settings pages' forms, which the settings endpoints save through."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema
 from smartqueue.notifications.models import WebhookEndpoint
 from smartqueue.phones import international_phone
 from smartqueue.queues.models import AgentProfile, Appointment, Queue, Site, Ticket
+from smartqueue.queues.selectors import Placement, placements
 
 # --- field types ---------------------------------------------------------------------------
 
@@ -417,6 +418,28 @@ class TicketOut(Schema):
     pause_reason: str
     transferred_from: UUID | None = Field(alias="transferred_from_id")
     transfer_reason: str
+    position: int | None = Field(
+        ge=1, description="Waiting tickets: 1 is the next to be called; null otherwise."
+    )
+    estimated_call_at: datetime | None = Field(
+        description="Waiting tickets: when the ticket should be called, from the live service "
+        "rate; null otherwise, or while nobody serves the queue."
+    )
+
+    @staticmethod
+    def resolve_position(ticket: Ticket) -> int | None:
+        return placement_of(ticket).position
+
+    @staticmethod
+    def resolve_estimated_call_at(ticket: Ticket) -> datetime | None:
+        return placement_of(ticket).estimated_call_at
+
+
+def placement_of(ticket: Ticket) -> Placement:
+    """Set on a page of tickets at once (support.TicketPages); a single ticket is placed here."""
+    if not hasattr(ticket, "placement"):
+        ticket.placement = placements([ticket])[ticket.pk]  # type: ignore[attr-defined]
+    return ticket.placement  # type: ignore[attr-defined]
 
 
 class TicketFilters(Schema):
@@ -450,6 +473,54 @@ class AgentOut(Schema):
     counter: UUID | None = Field(alias="counter_id")
     current_status: AgentStatus
     status_updated_at: datetime | None
+
+
+class CurrentTicket(Schema):
+    id: UUID
+    number: str
+    status: TicketStatus
+    queue: UUID
+
+
+class AgentRow(Schema):
+    """One agent of the tenant, as a supervisor sees them (GET /agents/all/)."""
+
+    id: UUID
+    user: UUID = Field(alias="user_id")
+    email: str
+    name: str
+    counter: UUID | None = Field(alias="counter_id")
+    counter_name: str | None
+    current_status: AgentStatus
+    status_updated_at: datetime | None
+    break_reason: str
+    current_ticket: CurrentTicket | None = Field(
+        description="The ticket the agent has called, serves or has paused; null if none."
+    )
+
+    @staticmethod
+    def resolve_email(profile) -> str:
+        return profile.user.email
+
+    @staticmethod
+    def resolve_name(profile) -> str:
+        user = profile.user
+        return f"{user.first_name} {user.last_name}".strip() or user.email
+
+    @staticmethod
+    def resolve_counter_name(profile) -> str | None:
+        return profile.counter.name if profile.counter else None
+
+    @staticmethod
+    def resolve_current_ticket(profile) -> dict | None:
+        if profile.ticket_id is None:
+            return None
+        return {
+            "id": profile.ticket_id,
+            "number": profile.ticket_number,
+            "status": profile.ticket_status,
+            "queue": profile.ticket_queue_id,
+        }
 
 
 class AppointmentIn(Body):
@@ -497,3 +568,105 @@ class SlotsOut(Schema):
     service: UUID
     day: str
     slots: list[SlotOut]
+
+
+# --- analytics -------------------------------------------------------------------------------
+
+GroupBy = Literal["day", "hour", "site", "service", "queue", "agent", "channel"]
+
+
+class AnalyticsQuery(Schema):
+    start: date = Field(description="First business day, AAAA-MM-JJ.")
+    end: date = Field(description="Last business day (included); 366 days at most.")
+    site: Annotated[UUID | None, Filter] = None
+    service: Annotated[UUID | None, Filter] = None
+    queue: Annotated[UUID | None, Filter] = None
+    agent: Annotated[UUID | None, Filter] = Field(None, description="The agent's user id.")
+    channel: Annotated[Channel | None, Filter] = None
+    group_by: Annotated[GroupBy | None, Filter] = Field(
+        None, description="hour: of arrival, in the site's zone (0–23)."
+    )
+
+
+Rate = Annotated[float | None, Field(ge=0, le=1)]
+Seconds = Annotated[float | None, Field(ge=0)]
+
+
+class Figures(Schema):
+    """Definitions: docs/measures.md. Rates are shares (0–1); null when nothing to divide."""
+
+    created: int = Field(ge=0)
+    called: int = Field(ge=0)
+    served: int = Field(ge=0)
+    no_show: int = Field(ge=0)
+    cancelled: int = Field(ge=0)
+    wait_avg: Seconds
+    wait_median: Seconds
+    wait_p90: Seconds
+    service_avg: Seconds
+    within_sla_share: Rate
+    no_show_rate: Rate
+    cancel_rate: Rate
+    answers: int = Field(ge=0, description="Feedback answers.")
+    csat: Rate = Field(description="Share of answers 4–5 on 1–5.")
+    nps: int | None = Field(ge=-100, le=100, description="% promoters − % detractors.")
+
+
+class GroupFigures(Figures):
+    key: str | None = Field(description="The day, hour, id or channel; null: no agent.")
+    label: str | None = Field(None, description="The name of the site, service, queue, agent.")
+
+
+class AnalyticsOut(Schema):
+    start: date
+    end: date
+    group_by: GroupBy | None
+    totals: Figures
+    groups: list[GroupFigures]
+
+
+# --- feedback and messages -------------------------------------------------------------------
+
+
+class FeedbackIn(Body):
+    ticket: UUID
+    csat: int = Field(ge=1, le=5)
+    nps: int | None = Field(None, ge=0, le=10)
+    comment: Text | None = Field(None, max_length=2000)
+
+
+class FeedbackOut(Schema):
+    id: int
+    ticket: UUID = Field(alias="ticket_id")
+    service: UUID = Field(alias="service_id")
+    agent: UUID | None = Field(alias="agent_id")
+    csat: int = Field(ge=1, le=5)
+    nps: int | None
+    category: Literal["promoter", "passive", "detractor"] | None
+    comment: str
+    created_at: datetime
+
+
+class FeedbackFilters(Schema):
+    service: Annotated[UUID | None, Filter] = None
+    agent: Annotated[UUID | None, Filter] = None
+    ticket: Annotated[UUID | None, Filter] = None
+
+
+MessageChannel = Literal["sms", "whatsapp", "email"]
+
+
+class MessageIn(Body):
+    customer: UUID
+    ticket: UUID | None = None
+    channel: MessageChannel | None = Field(None, description="One the customer agreed to.")
+    subject: Text | None = Field(None, max_length=200, description="E-mail only.")
+    body: Text = Field(min_length=1, max_length=1000)
+
+
+class MessageOut(Schema):
+    id: UUID
+    channel: str
+    recipient: str
+    status: str
+    created_at: datetime

@@ -24,6 +24,7 @@ from smartqueue.accounts.roles import has_scope, membership_for
 from smartqueue.errors import DomainError
 from smartqueue.ids import as_uuid
 from smartqueue.queues.history import Actor, save_audited
+from smartqueue.queues.selectors import placements
 from smartqueue.views import server_error
 
 logger = logging.getLogger("django.request")
@@ -312,6 +313,17 @@ class PageNumbers(PaginationBase):
             "previous": page_url(request, pagination.page - 1) if pagination.page > 1 else None,
             "results": list(queryset[start : start + size]),
         }
+
+
+class TicketPages(PageNumbers):
+    """Tickets' pages, each waiting ticket placed in its queue in a few queries per page."""
+
+    def paginate_queryset(self, queryset, pagination: PageQuery, request, **params) -> dict:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        found = placements(page["results"])
+        for ticket in page["results"]:
+            ticket.placement = found[ticket.pk]
+        return page
 
 
 def page_url(request, page: int) -> str:

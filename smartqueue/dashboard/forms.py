@@ -14,6 +14,7 @@ from smartqueue.notifications.models import (
 from smartqueue.notifications.planning import check_template
 from smartqueue.phones import international_phone
 from smartqueue.queues.models import Counter, Holiday, OpeningHours, Queue, Service, Site
+from smartqueue.tenants.models import Tenant, validate_origins
 
 LABELS = {
     "name": _("Nom"),
@@ -336,3 +337,30 @@ class SlaAlertForm(forms.ModelForm):
         if len(joined) > SlaAlertSetting._meta.get_field("sms_to").max_length:
             raise forms.ValidationError(_("Trop de numéros : gardez-en une dizaine au plus."))
         return joined
+
+
+class OrganisationForm(forms.ModelForm):
+    """The organisation's own settings (admins): the web origins allowed to call its API from
+    a browser, one a line."""
+
+    api_origins = forms.CharField(
+        label=_("Origines autorisées pour l'API (CORS), une par ligne"),
+        help_text=_("schéma://hôte[:port], par exemple https://rdv.exemple.sn"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    class Meta:
+        model = Tenant
+        fields = ["api_origins"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["api_origins"] = "\n".join(self.instance.api_origins or [])
+
+    def clean_api_origins(self) -> list[str]:
+        lines = self.cleaned_data["api_origins"].splitlines()
+        origins = list(dict.fromkeys(line.strip().lower() for line in lines if line.strip()))
+        validate_origins(origins)
+        return origins

@@ -42,11 +42,12 @@ class Percentile(Aggregate):
         super().__init__(expression, fraction=fraction, **extra)
 
 
-def local(part: str) -> Func:
-    """The hour or weekday of arrival in the site's own zone (ISO weekday: 1 = Monday)."""
+def local(part: str, prefix: str = "") -> Func:
+    """The hour or weekday of arrival in the site's own zone (ISO weekday: 1 = Monday);
+    `prefix` reaches the ticket from another model ("ticket__")."""
     return Func(
-        F("created_at"),
-        F("queue__site__timezone"),
+        F(f"{prefix}created_at"),
+        F(f"{prefix}queue__site__timezone"),
         template=f"EXTRACT({part} FROM (%(expressions)s))::int",
         arg_joiner=" AT TIME ZONE ",
         output_field=FloatField(),
@@ -67,11 +68,13 @@ class Filters:
     service: str | None = None
     agent: str | None = None
     channel: str | None = None
+    queue: str | None = None
 
     def tickets(self) -> QuerySet[Ticket]:
         rows = Ticket.objects.filter(business_day__range=(self.start, self.end))
         for name, lookup in (
             ("site", "queue__site_id"),
+            ("queue", "queue_id"),
             ("service", "queue__service_id"),
             ("agent", "agent_id"),
             ("channel", "channel"),
@@ -120,43 +123,97 @@ def build_report(filters: Filters) -> Report:
     )
 
 
-def main_figures(tickets: QuerySet[Ticket]) -> dict:
+def ticket_measures() -> dict:
+    """The ticket figures of docs/measures.md, as aggregates (whole period or per group)."""
     called = Q(called_at__isnull=False)
     served = Q(outcome=Outcome.SERVED)
-    figures = tickets.aggregate(
-        created=Count("id"),
-        called=Count("id", filter=called),
-        served=Count("id", filter=served),
-        no_show=Count("id", filter=Q(outcome=Outcome.NO_SHOW)),
-        cancelled=Count("id", filter=Q(outcome=Outcome.CANCELLED)),
-        within_sla=Count("id", filter=served & Q(called_at__lte=F("created_at") + SLA)),
-        wait_avg=Avg(WAIT, filter=called),
-        wait_median=Percentile(WAIT, 0.5, filter=called),
-        wait_p90=Percentile(WAIT, 0.9, filter=called),
-        service_avg=Avg(SERVICE, filter=HANDLED),
-    )
+    return {
+        "created": Count("id"),
+        "called": Count("id", filter=called),
+        "served": Count("id", filter=served),
+        "no_show": Count("id", filter=Q(outcome=Outcome.NO_SHOW)),
+        "cancelled": Count("id", filter=Q(outcome=Outcome.CANCELLED)),
+        "within_sla": Count("id", filter=served & Q(called_at__lte=F("created_at") + SLA)),
+        "wait_avg": Avg(WAIT, filter=called),
+        "wait_median": Percentile(WAIT, 0.5, filter=called),
+        "wait_p90": Percentile(WAIT, 0.9, filter=called),
+        "service_avg": Avg(SERVICE, filter=HANDLED),
+    }
+
+
+def with_rates(figures: dict) -> dict:
     figures["within_sla_share"] = share(figures["within_sla"], figures["served"])
     figures["no_show_rate"] = share(figures["no_show"], figures["called"])
     figures["cancel_rate"] = share(figures["cancelled"], figures["created"])
     return figures
 
 
-def feedback_figures(tickets: QuerySet[Ticket]) -> dict:
-    answers = Feedback.objects.filter(ticket__in=tickets.values("pk"))
-    counts = answers.aggregate(
-        answers=Count("id"),
-        happy=Count("id", filter=Q(csat__gte=4)),
-        csat_avg=Avg("csat"),
-        rated=Count("id", filter=Q(nps__isnull=False)),
-        promoters=Count("id", filter=Q(nps__gte=9)),
-        detractors=Count("id", filter=Q(nps__lte=6)),
-    )
+def main_figures(tickets: QuerySet[Ticket]) -> dict:
+    return with_rates(tickets.aggregate(**ticket_measures()))
+
+
+def feedback_measures() -> dict:
+    return {
+        "answers": Count("id"),
+        "happy": Count("id", filter=Q(csat__gte=4)),
+        "csat_avg": Avg("csat"),
+        "rated": Count("id", filter=Q(nps__isnull=False)),
+        "promoters": Count("id", filter=Q(nps__gte=9)),
+        "detractors": Count("id", filter=Q(nps__lte=6)),
+    }
+
+
+def with_scores(counts: dict) -> dict:
+    """CSAT: share of 4–5 answers; NPS: % promoters − % detractors (docs/measures.md)."""
     counts["csat"] = share(counts["happy"], counts["answers"])
     rated = counts["rated"]
     counts["nps"] = (
         round(100 * (counts["promoters"] - counts["detractors"]) / rated) if rated else None
     )
     return counts
+
+
+def feedback_figures(tickets: QuerySet[Ticket]) -> dict:
+    answers = Feedback.objects.filter(ticket__in=tickets.values("pk"))
+    return with_scores(answers.aggregate(**feedback_measures()))
+
+
+# Groupings of the analytics API: (key, label) of a ticket, as expressions; a prefix reaches
+# the ticket from its feedback.
+GROUPINGS = ("day", "hour", "site", "service", "queue", "agent", "channel")
+
+
+def grouping(name: str, prefix: str = "") -> tuple:
+    if name == "day":
+        return F(f"{prefix}business_day"), None
+    if name == "hour":
+        return local("HOUR", prefix), None
+    if name == "channel":
+        return F(f"{prefix}channel"), None
+    if name == "agent":
+        return F(f"{prefix}agent_id"), person_name(f"{prefix}agent")
+    if name == "queue":
+        return F(f"{prefix}queue_id"), F(f"{prefix}queue__name")
+    return F(f"{prefix}queue__{name}_id"), F(f"{prefix}queue__{name}__name")
+
+
+def figures_by(tickets: QuerySet[Ticket], name: str) -> list[dict]:
+    """Every figure of the period per day, hour of arrival (site's zone), site, service,
+    queue, agent or channel: two queries (tickets, feedback) whatever the number of groups."""
+    key, label = grouping(name)
+    labels = {"label": label} if label is not None else {}
+    rows = tickets.values(key=key, **labels).annotate(**ticket_measures()).order_by("key")
+    fkey, _ = grouping(name, "ticket__")
+    answers = {
+        row["key"]: with_scores(dict(row))
+        for row in Feedback.objects.filter(ticket__in=tickets.values("pk"))
+        .values(key=fkey)
+        .annotate(**feedback_measures())
+        .order_by()
+    }
+    empty = with_scores({name: 0 for name in ("answers", "happy", "rated", "promoters",
+                                                "detractors")} | {"csat_avg": None})  # fmt: skip
+    return [{**with_rates(dict(row)), **answers.get(row["key"], empty)} for row in rows]
 
 
 def person_name(user: str):

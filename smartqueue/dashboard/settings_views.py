@@ -99,6 +99,18 @@ def settings_list(request, section: str):
     return render(request, "dashboard/settings_list.html", context)
 
 
+@member_required(Role.ADMIN)
+def organisation(request):
+    """The organisation's own settings (the tenant row, shared by all its sites): admins."""
+    form = forms.OrganisationForm(request.POST or None, instance=request.tenant)
+    if request.method == "POST" and form.is_valid():
+        save_audited(form, by=Actor.from_request(request))
+        messages.success(request, _("Réglages de l'organisation enregistrés."))
+        return redirect("settings_organisation", tenant_slug=request.tenant.slug)
+    context = {"sections": SECTIONS, "section": "organisation", "form": form}
+    return render(request, "dashboard/settings_organisation.html", context)
+
+
 @member_required(*MANAGERS)
 def settings_edit(request, section: str, pk: UUID | None = None):
     chosen = section_of(section, request)

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -11,14 +11,23 @@ from django.db.models import (
     F,
     Min,
     Q,
+    Window,
 )
+from django.db.models.functions import RowNumber
 
 from smartqueue.queues import clock
-from smartqueue.queues.estimates import wait_if_served
+from smartqueue.queues.estimates import (
+    FALLBACK_SERVICE_SECONDS,
+    moving_average,
+    recent_service_seconds_by_service,
+    staffing_by_queue,
+    wait_if_served,
+    wait_with,
+)
 from smartqueue.queues.expressions import SLA, WAIT
 from smartqueue.queues.models import AgentProfile, Queue, Ticket, TicketEvent
 from smartqueue.queues.numbering import business_day
-from smartqueue.queues.ordering import waiting_in_order
+from smartqueue.queues.ordering import waiting_in_order, waiting_order
 
 Status = Ticket.Status
 
@@ -198,3 +207,69 @@ def desk_state(user_id) -> str:
     )
     tickets = ",".join(f"{pk}:{state}:{recalls}" for pk, state, recalls in held)
     return f"{counter_id or ''}|{status}:{reason}|{tickets}|{'auto' if auto_call else ''}"
+
+
+@dataclass(frozen=True)
+class Placement:
+    position: int | None = None  # 1: the next to be called
+    estimated_call_at: datetime | None = None  # None: not waiting, or nobody serves the queue
+
+
+def placements(tickets) -> dict[Any, Placement]:
+    """Where each waiting ticket stands in its queue and when it should be called, for a page
+    of tickets of any queues: a fixed number of queries whatever the number of tickets (one for
+    the queues, one per calling order among them, two for the estimates). Others: nothing."""
+    waiting = [ticket for ticket in tickets if ticket.status == Status.WAITING]
+    found: dict[Any, Placement] = {ticket.pk: Placement() for ticket in tickets}
+    if not waiting:
+        return found
+    queues = {
+        queue.pk: queue
+        for queue in Queue.objects.filter(pk__in={t.queue_id for t in waiting}).select_related(
+            "service"
+        )
+    }
+    now = clock.now()
+    positions = positions_of([t.pk for t in waiting], list(queues.values()), now)
+    staff = staffing_by_queue(list(queues.values()))
+    times = recent_service_seconds_by_service(list({q.service_id for q in queues.values()}))
+    for ticket in waiting:
+        position = positions.get(ticket.pk)
+        if position is None:
+            continue
+        queue = queues[ticket.queue_id]
+        seconds = times[queue.service_id]
+        typical = moving_average(seconds) if seconds else FALLBACK_SERVICE_SECONDS
+        staffed = staff[queue.pk]
+        call_at = (
+            now + timedelta(seconds=wait_with(staffed, typical, position))
+            if staffed.agents
+            else None
+        )
+        found[ticket.pk] = Placement(position=position, estimated_call_at=call_at)
+    return found
+
+
+def positions_of(ids: list, queues: list[Queue], now: datetime) -> dict[Any, int]:
+    """Positions of these waiting tickets: queues sharing a calling order (algorithm and, for
+    "sla", the priority step) are numbered together, each in its own partition."""
+    by_order: dict[tuple, list[Queue]] = {}
+    for queue in queues:
+        step = queue.service.priority_step_seconds if queue.algorithm == Queue.Algorithm.SLA else 0
+        by_order.setdefault((queue.algorithm, step), []).append(queue)
+    found: dict[Any, int] = {}
+    wanted = set(ids)
+    for same in by_order.values():
+        rows = (
+            Ticket.objects.filter(queue__in=same, status=Status.WAITING)
+            .annotate(
+                position=Window(
+                    RowNumber(), partition_by=[F("queue_id")], order_by=waiting_order(same[0], now)
+                )
+            )
+            .values_list("pk", "position")
+        )
+        # Every waiting ticket of these queues is numbered (a WHERE on the ids would number
+        # only them): rows of two columns, a queue's waiting line.
+        found.update((pk, position) for pk, position in rows if pk in wanted)
+    return found

@@ -16,6 +16,7 @@ import schemathesis
 from django.contrib.staticfiles import finders
 from django.core.wsgi import get_wsgi_application
 from django.db import connection
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from hypothesis import HealthCheck, settings
@@ -211,6 +212,13 @@ fuzzed = (
 )
 
 
+@pytest.fixture(scope="module", autouse=True)
+def unlimited():
+    """Hundreds of requests with one token within a minute: the limit has its own tests."""
+    with override_settings(API_RATE_LIMIT="1000000/minute"):
+        yield
+
+
 @pytest.fixture(scope="module")
 def rows(tenants, django_db_blocker):
     """An admin of alpha with a token, and a site, service, queue, counter, waiting ticket,
@@ -308,7 +316,12 @@ served = (
 def daphne_url(tenants, django_db_blocker):
     """daphne on the test database, as served in production (DEBUG off)."""
     RESULTS.mkdir(exist_ok=True)
-    env = {**server_env(django_db_blocker), "DEBUG": "false", "SECURE_SSL_REDIRECT": "false"}
+    env = {
+        **server_env(django_db_blocker),
+        "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "SMARTQUEUE_API_RATE_LIMIT": "1000000/minute",
+    }
     server = Server(env, ROOT, RESULTS / "daphne-fuzz.log").start()
     try:
         yield server.url

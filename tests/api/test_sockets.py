@@ -1,6 +1,7 @@
 """The API's JSON sockets: who may listen, and the documented events they hear, in order."""
 
 import json
+from datetime import datetime, timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -9,6 +10,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from smartqueue.accounts.models import ApiToken
 from smartqueue.api.sockets import messages_for
@@ -75,10 +77,14 @@ def test_a_member_hears_a_ticket_created_called_and_closed_in_order(branch, tena
         count=3,
     )
     expected = {"ticket_id": str(held["ticket"].pk), "number": "W001", "queue_id": str(queue.pk)}
+    placed = {"position": None, "estimated_call_at": None}
+    # The agent is free: the waiting ticket is first, and called at once.
+    call_at = messages[0].pop("estimated_call_at")
+    assert abs(datetime.fromisoformat(call_at) - timezone.now()) < timedelta(seconds=30)
     assert messages == [
-        {"event": "ticket.created", "status": "en_attente", **expected},
-        {"event": "ticket.called", "status": "appele", **expected},
-        {"event": "ticket.closed", "status": "clos", **expected},
+        {"event": "ticket.created", "status": "en_attente", "position": 1, **expected},
+        {"event": "ticket.called", "status": "appele", **placed, **expected},
+        {"event": "ticket.closed", "status": "clos", **placed, **expected},
     ]
 
 
@@ -175,6 +181,8 @@ def test_a_transfer_is_heard_by_the_new_queue_and_the_old_one():
         "status": "en_attente",
         "number": "W001",
         "queue_id": "q2",
+        "position": None,  # not a ticket of the tenant
+        "estimated_call_at": None,
     }
     assert messages_for(event) == [("alpha.api.queue.q2", body), ("alpha.api.queue.q1", body)]
 
