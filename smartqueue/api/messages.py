@@ -17,11 +17,12 @@ from smartqueue.api.schemas import (
     TenantSlug,
 )
 from smartqueue.api.support import ApiError, PageNumbers, TokenAuth
+from smartqueue.core.redis_client import UNREACHABLE
 from smartqueue.feedback.models import Feedback
 from smartqueue.feedback.services import record_feedback
 from smartqueue.notifications import outbox
 from smartqueue.notifications.models import Notification
-from smartqueue.notifications.planning import BROKER_UNREACHABLE, channels_of
+from smartqueue.notifications.planning import channels_of
 from smartqueue.queues.models import Customer, Ticket
 
 feedback = Router(tags=["feedback"])
@@ -111,5 +112,5 @@ def hand_over(schema_name: str, notification_id: str) -> None:
 
     try:
         deliver(schema_name, notification_id)
-    except BROKER_UNREACHABLE:
+    except UNREACHABLE:
         pass
