@@ -230,6 +230,9 @@ class AgentProfile(models.Model):
     break_note = models.CharField(max_length=120, blank=True)
     # The next ticket is called for them when they are free, after a countdown they can stop.
     auto_call = models.BooleanField(default=False)
+    # Where customers go when an agent without a counter calls them (a desk, an office): shown
+    # on the display; blank, the agent's own name is.
+    desk_name = models.CharField(max_length=100, blank=True)
 
     class Meta:
         constraints = [
@@ -245,6 +248,12 @@ class AgentProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.current_status})"
+
+    @property
+    def desk_label(self) -> str:
+        """What the display says for this agent's calls when no counter is set."""
+        user = self.user
+        return self.desk_name or user.get_full_name() or user.email
 
 
 class Customer(models.Model):

@@ -26,6 +26,7 @@ from smartqueue.queues.numbering import business_day, insert_numbered
 from smartqueue.queues.steps import (
     AgentBusy,  # noqa: F401  (callers catch it as services.AgentBusy)
     CounterTaken,
+    desk_of,
     end_and_free,
     free_agent,
     held_ticket,
@@ -43,6 +44,7 @@ from smartqueue.queues.steps import (
     require_on_duty,
     require_seat_free,
     require_status,
+    seated_counter,
     set_profile_status,
     ticket_event,
 )
@@ -114,10 +116,12 @@ def refuse_second_waiting_ticket(queue: Queue, phone: str) -> None:
 
 
 def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:
-    """Claim the next waiting ticket for the agent, from `queue` or across the counter's."""
+    """Claim the next waiting ticket for the agent, from `queue` or across the counter's. An
+    agent without a counter (the API's) calls from `queue` to their own desk: the display
+    says their desk name (`desk` in the event)."""
     with one_ticket_per_agent(by.user), transaction.atomic():
         profile = require_free(locked_profile(by.user, served=True))
-        counter = require_on_duty(profile, require_counter(profile))
+        counter = require_on_duty(profile, seated_counter(profile))
         queues = queues_to_call(counter, profile.served, queue)  # type: ignore[attr-defined]
         was = profile.current_status
         ticket = claim_first(counter, queues, profile=profile, by=by)  # also marks them busy
@@ -125,7 +129,8 @@ def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:
             raise NotFound(_("Aucun ticket en attente."))
         note_profile_status(profile, AgentProfile.Status.BUSY, at=ticket.called_at)
         changed = [profile_status_event(profile)] if was != AgentProfile.Status.BUSY else []
-        events.publish_all([*changed, ticket_event("ticket.called", ticket)])
+        desk = {} if counter is not None else {"desk": desk_of(profile, by.user)}
+        events.publish_all([*changed, ticket_event("ticket.called", ticket, **desk)])
     return ticket
 
 
