@@ -58,6 +58,11 @@ class Site(models.Model):
 class Service(models.Model):
     """What a customer comes for: it gives tickets their letter and the SLA target."""
 
+    class PhoneLimit(models.TextChoices):
+        SELF_SERVICE = "self_service", _("Un ticket en attente par téléphone en libre-service")
+        ALWAYS = "always", _("Un ticket en attente par téléphone, même pris par le personnel")
+        OFF = "off", _("Pas de limite par téléphone")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)  # French: the default and the fallback
     # What customers read in the other languages (kiosk, display, ticket page); blank: French.
@@ -84,6 +89,12 @@ class Service(models.Model):
     checkin_before_minutes = models.PositiveSmallIntegerField(default=30)
     late_after_minutes = models.PositiveSmallIntegerField(default=15)
     reminder_minutes = models.PositiveSmallIntegerField(default=60)
+    # One waiting ticket per phone number and queue: by default only when customers take
+    # tickets themselves (kiosk, web, messaging), so staff or an integrator may queue a family
+    # sharing one phone (services.create_ticket).
+    phone_limit = models.CharField(
+        max_length=12, choices=PhoneLimit.choices, default=PhoneLimit.SELF_SERVICE
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -130,8 +141,14 @@ class Queue(models.Model):
 
     class Meta:
         ordering = ["site__name", "name"]
+        # Several queues may serve one service at a site (a fast lane, a VIP queue); their
+        # names tell them apart.
         constraints = [
-            models.UniqueConstraint(fields=["site", "service"], name="one_queue_per_service_site")
+            models.UniqueConstraint(
+                fields=["site", "name"],
+                name="queue_name_unique_per_site",
+                violation_error_message=_("Une file porte déjà ce nom dans cette agence."),
+            )
         ]
 
     def __str__(self) -> str:

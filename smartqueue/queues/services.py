@@ -19,6 +19,7 @@ from smartqueue.queues.models import (
     Counter,
     Customer,
     Queue,
+    Service,
     Ticket,
     TicketEvent,
 )
@@ -87,7 +88,8 @@ def create_ticket(
         appointment_at=appointment_at,
     )
     with transaction.atomic():
-        if phone:  # under the queue's lock, so two kiosks cannot both pass the check
+        if phone and phone_limit_applies(queue.service, channel, by):
+            # under the queue's lock, so two kiosks cannot both pass the check
             refuse_second_waiting_ticket(lock_queue(queue), phone)
         if insert_numbered(ticket, by=by) is None:
             raise closed_to_new_tickets(queue)
@@ -103,6 +105,21 @@ def closed_to_new_tickets(queue: Queue) -> DomainError:
     return DomainError(
         _("La file « %(queue)s » ne prend pas de nouveaux tickets.") % {"queue": found.name}
     )
+
+
+# Where customers take a ticket themselves (`sms` and `ussd` once those channels exist).
+SELF_SERVICE_CHANNELS = frozenset({"kiosk", "web", "qr", "whatsapp", "sms", "ussd"})
+
+
+def phone_limit_applies(service: Service, channel: str, by: Actor) -> bool:
+    """The service's rule (Service.phone_limit): by default a customer taking a ticket
+    themselves (a self-service channel, no staff or integrator signed in behind it) holds one
+    waiting ticket per phone; staff may queue a family sharing one phone."""
+    if service.phone_limit == Service.PhoneLimit.OFF:
+        return False
+    if service.phone_limit == Service.PhoneLimit.ALWAYS:
+        return True
+    return channel in SELF_SERVICE_CHANNELS and by.user is None
 
 
 def refuse_second_waiting_ticket(queue: Queue, phone: str) -> None:

@@ -73,3 +73,78 @@ def test_a_counter_set_with_set_status_is_still_used(client, tenants, alpha):
     agent.post(f"{BASE}/agents/set-status/", {"status": "available", "counter_id": str(counter.pk)})
     called = agent.post(f"{BASE}/agents/call-next/", {"queue_id": str(queue.pk)})
     assert called["counter"] == str(counter.pk)
+
+
+# --- 2. several queues per site and service ---------------------------------------------------
+
+
+def test_a_fast_lane_and_a_vip_queue_for_one_service_at_one_site(client, tenants, alpha):
+    from smartqueue.dashboard.forms import QueueForm
+
+    queue = make_queue()
+    admin = login(client, "admin@alpha.test")
+    site, service = str(queue.site_id), str(queue.service_id)
+    fast = admin.post(
+        f"{BASE}/queues/",
+        {"site": site, "service": service, "name": "Voie rapide", "algorithm": "fifo"},
+        status=201,
+    )
+    vip = admin.post(
+        f"{BASE}/queues/", {"site": site, "service": service, "name": "VIP"}, status=201
+    )
+    assert fast["service"] == vip["service"] == service
+    again = admin.post(
+        f"{BASE}/queues/", {"site": site, "service": service, "name": "VIP"}, status=400
+    )
+    assert again == {"non_field_errors": ["Une file porte déjà ce nom dans cette agence."]}
+    form = QueueForm(data={"site": site, "service": service, "name": "VIP", "algorithm": "fifo"})
+    assert not form.is_valid()
+    assert form.errors["__all__"] == ["Une file porte déjà ce nom dans cette agence."]
+
+
+# --- 5. one waiting ticket per phone: a per-service rule for self-service -------------------
+
+
+def test_an_integrator_queues_a_family_sharing_one_phone(client, tenants, alpha):
+    queue = make_queue()
+    admin = login(client, "admin@alpha.test")
+    for name in ("John Doe", "Jane Doe"):
+        admin.post(
+            f"{BASE}/tickets/",
+            {
+                "queue": str(queue.pk),
+                "channel": "web",
+                "priority": 0,
+                "customer_name": name,
+                "customer_phone": "+221771234567",
+            },
+            status=201,
+        )
+    assert Ticket.objects.filter(queue=queue, customer_phone="+221771234567").count() == 2
+
+
+def test_self_service_keeps_one_waiting_ticket_per_phone_unless_the_service_says(alpha):
+    from smartqueue.errors import DomainError
+    from smartqueue.queues.history import SYSTEM
+    from smartqueue.queues.models import Service
+
+    queue = make_queue()
+    kiosk = {"queue": queue, "by": SYSTEM, "channel": "kiosk", "customer_phone": "+221770000001"}
+    services.create_ticket(**kiosk)
+    with pytest.raises(DomainError, match="déjà le ticket A001"):
+        services.create_ticket(**kiosk)
+    Service.objects.filter(pk=queue.service_id).update(phone_limit="off")
+    queue.service.refresh_from_db()
+    assert services.create_ticket(**kiosk).number == "A002"
+
+
+def test_a_service_may_hold_staff_to_one_ticket_per_phone_too(client, tenants, alpha):
+    from smartqueue.queues.models import Service
+
+    queue = make_queue()
+    Service.objects.filter(pk=queue.service_id).update(phone_limit="always")
+    admin = login(client, "admin@alpha.test")
+    body = {"queue": str(queue.pk), "customer_phone": "+221771234567"}
+    admin.post(f"{BASE}/tickets/", body, status=201)
+    refused = admin.post(f"{BASE}/tickets/", body, status=400)
+    assert "déjà le ticket A001" in refused["error"]
