@@ -148,3 +148,39 @@ def test_a_service_may_hold_staff_to_one_ticket_per_phone_too(client, tenants, a
     admin.post(f"{BASE}/tickets/", body, status=201)
     refused = admin.post(f"{BASE}/tickets/", body, status=400)
     assert "déjà le ticket A001" in refused["error"]
+
+
+# --- 3. appointments of any length within opening hours ---------------------------------------
+
+
+def test_the_documents_appointment_is_booked_as_written(client, tenants, alpha):
+    from datetime import UTC, datetime, time
+
+    from smartqueue.queues import clock
+    from smartqueue.queues.models import Customer, OpeningHours
+
+    queue = make_queue()  # Dakar: UTC all year
+    OpeningHours.objects.create(site=queue.site, weekday=6, opens_at=time(9), closes_at=time(18))
+    customer = Customer.objects.create(first_name="Amadou", phone="+221771234567")
+    admin = login(client, "admin@alpha.test")
+    body = {
+        "service": str(queue.service_id),
+        "customer": str(customer.pk),
+        "starts_at": "2025-10-05T14:00:00Z",
+        "ends_at": "2025-10-05T14:30:00Z",
+        "metadata": {"notes": "Client VIP"},
+    }
+    with clock.frozen_at(datetime(2025, 10, 1, tzinfo=UTC)):
+        booked = admin.post(f"{BASE}/tickets/appointments/", body, status=201)
+        assert booked["ends_at"].startswith("2025-10-05T14:30")
+        # Thirty minutes: both quarter-hour slots it overlaps are full now (capacity 1).
+        overlapping = {
+            **body,
+            "starts_at": "2025-10-05T14:15:00Z",
+            "ends_at": "2025-10-05T14:45:00Z",
+        }
+        full = admin.post(f"{BASE}/tickets/appointments/", overlapping, status=400)
+        assert "complet" in full["error"]
+        late = {**body, "starts_at": "2025-10-05T17:30:00Z", "ends_at": "2025-10-05T18:30:00Z"}
+        refused = admin.post(f"{BASE}/tickets/appointments/", late, status=400)
+        assert "heures d'ouverture" in refused["error"]

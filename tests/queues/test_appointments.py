@@ -53,7 +53,7 @@ def test_bookings_outside_the_slots_are_refused_with_a_reason(alpha):
     with clock.frozen_at(at(MONDAY, 6)):
         for start, end, reason in (
             (at(MONDAY, 7), at(MONDAY, 7, 15), "créneau du site"),
-            (at(MONDAY, 10), at(MONDAY, 10, 30), "durée"),
+            (at(MONDAY, 16, 30), at(MONDAY, 17, 30), "heures d'ouverture"),
             (at(SUNDAY, 10), at(SUNDAY, 10, 15), "jour fermé"),
             (at(MONDAY, 7, 30) - timedelta(days=7), at(MONDAY, 7, 45) - timedelta(days=7), "passé"),
         ):
