@@ -28,7 +28,11 @@ class Site(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        error_messages={"unique": _("Une agence porte déjà cet identifiant (slug).")},
+    )
     address = models.CharField(max_length=300, blank=True)
     city = models.CharField(max_length=120, blank=True)
     country = models.CharField(max_length=2, default="SN", help_text="ISO 3166 code, e.g. SN")
@@ -185,7 +189,11 @@ class Counter(models.Model):
     class Meta:
         ordering = ["site__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["site", "name"], name="counter_name_unique_per_site")
+            models.UniqueConstraint(
+                fields=["site", "name"],
+                name="counter_name_unique_per_site",
+                violation_error_message=_("Un guichet porte déjà ce nom dans cette agence."),
+            )
         ]
 
     def __str__(self) -> str:

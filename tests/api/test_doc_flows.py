@@ -184,3 +184,19 @@ def test_the_documents_appointment_is_booked_as_written(client, tenants, alpha):
         late = {**body, "starts_at": "2025-10-05T17:30:00Z", "ends_at": "2025-10-05T18:30:00Z"}
         refused = admin.post(f"{BASE}/tickets/appointments/", late, status=400)
         assert "heures d'ouverture" in refused["error"]
+
+
+# --- 6. clear messages instead of Django's defaults --------------------------------------------
+
+
+def test_duplicates_are_refused_in_plain_words(client, tenants, alpha):
+    admin = login(client, "admin@alpha.test")
+    site = admin.post(
+        f"{BASE}/sites/", {"name": "Agence Dakar", "slug": "agence-dakar"}, status=201
+    )
+    again = admin.post(f"{BASE}/sites/", {"name": "Autre", "slug": "agence-dakar"}, status=400)
+    assert again == {"slug": ["Une agence porte déjà cet identifiant (slug)."]}
+    counter = {"site": site["id"], "name": "Guichet 1", "queues": []}
+    admin.post(f"{BASE}/counters/", counter, status=201)
+    twice = admin.post(f"{BASE}/counters/", counter, status=400)
+    assert twice == {"non_field_errors": ["Un guichet porte déjà ce nom dans cette agence."]}
