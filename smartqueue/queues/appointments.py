@@ -162,7 +162,7 @@ def check_in(*, code: str, site: Site, by: Actor) -> Ticket:
                 _("Un peu tôt : l'enregistrement ouvre à %(time)s.") % {"time": f"{local:%H:%M}"}
             )
         late = now > appointment.starts_at + timedelta(minutes=service.late_after_minutes)
-        queue = Queue.objects.filter(site=site, service=service).first()
+        queue = appointment_queue(site, service)
         if queue is None:
             raise DomainError(
                 _("Le service « %(service)s » n'est pas rendu ici.") % {"service": service.name}
@@ -179,6 +179,13 @@ def check_in(*, code: str, site: Site, by: Actor) -> Ticket:
         appointment.save(update_fields=["status", "ticket"])
         changed(appointment, "appointment.checked_in", by=by, before=before)
     return ticket
+
+
+def appointment_queue(site: Site, service: Service) -> Queue | None:
+    """Where a checked-in appointment waits when the service has several queues at the site
+    (a fast lane, a VIP queue): its first open one, the first one created."""
+    queues = Queue.objects.filter(site=site, service=service).order_by("created_at", "id")
+    return queues.exclude(status=Queue.Status.CLOSED).first() or queues.first()
 
 
 def appointment_to_check_in(code: str, site: Site) -> Appointment:
