@@ -8,15 +8,17 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from smartqueue.api.routing import websocket_urlpatterns as api_routes  # noqa: E402
+from smartqueue.api.sockets import OriginCheckedForSessions  # noqa: E402
 from smartqueue.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        # Origin is checked for cookie sessions only: a token client needs none (see there).
+        "websocket": OriginCheckedForSessions(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns)), api_routes
         ),
     }
 )

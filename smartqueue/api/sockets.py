@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.security.websocket import AllowedHostsOriginValidator
 from django.contrib.auth.models import AnonymousUser
 from django_tenants.utils import schema_context
 
@@ -136,6 +137,27 @@ def token_in(scope) -> str | None:
             if word.lower() == "token" and key.strip():
                 return key.strip()
     return None
+
+
+class OriginCheckedForSessions:
+    """Browsers send their cookies with a socket opened by any page, so a session must come from
+    one of our hosts (Origin checked, as for every page socket). A token is never sent on its
+    own: a client that gives one on these API routes (a server, an app, often without Origin)
+    is accepted whatever its Origin, and socket_user then reads the token alone, never the
+    session (a bad token gives nobody)."""
+
+    def __init__(self, inner, api_routes: list):
+        self.inner = inner
+        self.checked = AllowedHostsOriginValidator(inner)
+        self.api_routes = api_routes
+
+    async def __call__(self, scope, receive, send):
+        by_token = token_in(scope) is not None and self.is_api_route(scope.get("path", ""))
+        app = self.inner if by_token else self.checked
+        return await app(scope, receive, send)
+
+    def is_api_route(self, path: str) -> bool:
+        return any(route.pattern.match(path.lstrip("/")) for route in self.api_routes)
 
 
 # --- engine events → groups -------------------------------------------------------------------

@@ -17,6 +17,7 @@ from smartqueue.queues.models import Counter, Holiday, OpeningHours, Queue, Serv
 from smartqueue.tenants.models import Tenant, validate_origins
 
 LABELS = {
+    "phone_limit": _("Un ticket en attente par numéro de téléphone"),
     "name": _("Nom"),
     "name_en": _("Nom en anglais (vide : le nom en français)"),
     "name_wo": _("Nom en wolof (vide : le nom en français)"),
@@ -88,9 +89,17 @@ class ServiceForm(forms.ModelForm):
             "checkin_before_minutes",
             "late_after_minutes",
             "reminder_minutes",
+            "phone_limit",
             "is_active",
         ]
         labels = LABELS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone_limit"].required = False  # left out (older pages, the API): default
+
+    def clean_phone_limit(self):
+        return self.cleaned_data.get("phone_limit") or Service.PhoneLimit.SELF_SERVICE
 
 
 class QueueForm(forms.ModelForm):

@@ -6,7 +6,7 @@ from django.db.models import Count
 
 from smartqueue.queues import clock
 from smartqueue.queues.estimates import newcomer_waits
-from smartqueue.queues.models import Queue, Site, Ticket
+from smartqueue.queues.models import AgentProfile, Queue, Site, Ticket
 
 CALLS_SHOWN = 7  # "now calling" and the last calls together
 NOW_CALLING_SHOWN = 6  # slots of "now calling": a counter each
@@ -36,6 +36,7 @@ def display_board(site: Site, shown: list[str] | None = None) -> dict:
         .select_related("counter")
         .order_by("-last_announced_at", "-called_at")[: max(CALLS_SHOWN - len(current), 0)]
     )
+    with_desks([*current, *recent])
     return {
         "site": site,
         "queues": [(queue, waiting.get(queue.pk, 0)) for queue in queues],
@@ -44,19 +45,30 @@ def display_board(site: Site, shown: list[str] | None = None) -> dict:
     }
 
 
+def with_desks(tickets: list[Ticket]) -> None:
+    """Set `desk` on each call: its counter's name, or for an agent who called without a
+    counter (the API's) their desk name, else their own name (one query for all of them)."""
+    agent_ids = {t.agent_id for t in tickets if t.counter_id is None and t.agent_id is not None}
+    profiles = AgentProfile.objects.filter(user_id__in=agent_ids).select_related("user")
+    desks = {profile.user_id: profile.desk_label for profile in profiles} if agent_ids else {}
+    for ticket in tickets:
+        counter = ticket.counter if ticket.counter_id else None
+        ticket.desk = counter.name if counter else desks.get(ticket.agent_id, "")  # type: ignore[attr-defined,arg-type]
+
+
 def now_calling(calls) -> list[Ticket]:
-    """One slot per counter whose ticket is still called or in service, latest call first: a
-    no-show, a transfer or a close leaves "now calling" at once, and two calls at the same
-    moment both stay in it."""
+    """One slot per counter (or per agent without one) whose ticket is still called or in
+    service, latest call first: a no-show, a transfer or a close leaves "now calling" at once,
+    and two calls at the same moment both stay in it."""
     active = (
         calls.filter(status__in=(Ticket.Status.CALLED, Ticket.Status.IN_SERVICE))
-        .exclude(counter=None)
+        .exclude(counter=None, agent=None)
         .select_related("counter")
         .order_by("-last_announced_at", "-called_at")
     )
     by_counter: dict = {}
     for ticket in active[:NOW_CALLING_SHOWN]:
-        by_counter.setdefault(ticket.counter_id, ticket)
+        by_counter.setdefault(ticket.counter_id or ("agent", ticket.agent_id), ticket)
     return list(by_counter.values())
 
 

@@ -45,7 +45,8 @@ def announcements(events: list[DomainEvent]) -> list[dict]:
         {
             **call,
             "key": f"{call['ticket_id']}:{call.get('recall_count', 0)}",
-            "counter_name": names.get(call.get("counter_id") or "", ""),
+            # A call without a counter names the agent's desk (services.call_next).
+            "counter_name": names.get(call.get("counter_id") or "", "") or call.get("desk", ""),
         }
         for call in calls
     ]

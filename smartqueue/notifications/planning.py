@@ -29,7 +29,7 @@ from smartqueue.notifications.webhooks import for_endpoints
 from smartqueue.queues import clock
 from smartqueue.queues.estimates import estimated_wait_seconds
 from smartqueue.queues.events import DomainEvent
-from smartqueue.queues.models import Appointment, Customer, Ticket
+from smartqueue.queues.models import AgentProfile, Appointment, Customer, Ticket
 from smartqueue.queues.ordering import waiting_in_order
 from smartqueue.tenants.services import current_tenant
 
@@ -227,6 +227,17 @@ def template_for(event: str, channel: str, language: str) -> NotificationTemplat
     return template if template is not None and template.is_active else None
 
 
+def desk_name(ticket: Ticket) -> str:
+    """The counter, or the desk of the agent who called without one (services.call_next)."""
+    if ticket.counter:
+        return ticket.counter.name
+    if ticket.agent_id is None:
+        return ""
+    profile = AgentProfile.objects.filter(user_id=ticket.agent_id).select_related("user")
+    found = profile.first()
+    return found.desk_label if found else ""
+
+
 def ticket_variables(ticket: Ticket, position: int | None) -> dict:
     queue = ticket.queue
     eta = estimated_wait_seconds(queue, position) if position else 0
@@ -236,7 +247,7 @@ def ticket_variables(ticket: Ticket, position: int | None) -> dict:
         "site_name": queue.site.name,
         "position": position or "",
         "eta_minutes": round(eta / 60) if position else "",
-        "counter_name": ticket.counter.name if ticket.counter else "",
+        "counter_name": desk_name(ticket),
         "tracking_url": tracking_url(ticket),
     }
 

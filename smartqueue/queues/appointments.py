@@ -15,7 +15,12 @@ from smartqueue.errors import DomainError
 from smartqueue.queues import clock, events, services
 from smartqueue.queues.history import SYSTEM, Actor, audit, snapshot
 from smartqueue.queues.models import Appointment, Customer, Queue, Service, Site, Ticket
-from smartqueue.queues.slots import TAKEN, is_slot
+from smartqueue.queues.slots import (
+    overlapping,
+    slots_overlapped,
+    taken_in,
+    within_opening_hours,
+)
 
 FIELDS = ("status", "service_id", "site_id", "customer_id", "starts_at", "ends_at", "ticket_id")
 Status = Appointment.Status
@@ -39,12 +44,7 @@ def book_appointment(
     with transaction.atomic():
         if customer is not None:
             refuse_beyond_upcoming_limit(customer)
-        lock_slot(service, site, starts_at)
-        taken = Appointment.objects.filter(
-            service=service, site=site, starts_at=starts_at, status__in=TAKEN
-        ).count()
-        if taken >= service.slot_capacity:
-            raise DomainError(_("Ce créneau est complet : choisissez-en un autre."))
+        refuse_full_slots(service, site, starts_at, ends_at)
         appointment = Appointment.objects.create(
             service=service,
             site=site,
@@ -55,6 +55,21 @@ def book_appointment(
         )
         changed(appointment, "appointment.created", by=by, before={})
     return appointment
+
+
+def refuse_full_slots(service: Service, site: Site, starts_at: datetime, ends_at: datetime) -> None:
+    """The appointment takes a place in every slot it overlaps: each must have one free. The
+    slots are locked in order (no deadlock between two long bookings), then counted."""
+    slots = slots_overlapped(site, service, starts_at, ends_at) or [starts_at]
+    for start in slots:
+        lock_slot(service, site, start)
+    length = timedelta(minutes=service.slot_minutes)
+    booked = list(
+        overlapping(service, site, starts_at, ends_at).values_list("starts_at", "ends_at")
+    )
+    for start in slots:
+        if taken_in(booked, start, length) >= service.slot_capacity:
+            raise DomainError(_("Ce créneau est complet : choisissez-en un autre."))
 
 
 def refuse_beyond_upcoming_limit(customer: Customer) -> None:
@@ -87,13 +102,11 @@ def check_slot(site: Site, service: Service, starts_at: datetime, ends_at: datet
         )
     if ends_at <= clock.now():
         raise DomainError(_("Ce créneau est passé."))
-    if not is_slot(site, service, starts_at, ends_at):
+    if ends_at <= starts_at:
+        raise DomainError(_("La fin du rendez-vous doit suivre son début."))
+    if not within_opening_hours(site, starts_at, ends_at):
         raise DomainError(
-            _(
-                "Ce n'est pas un créneau du site : hors des heures d'ouverture, un jour fermé, "
-                "ou une durée autre que %(minutes)s minutes."
-            )
-            % {"minutes": service.slot_minutes}
+            _("Ce n'est pas un créneau du site : hors des heures d'ouverture ou un jour fermé.")
         )
 
 
@@ -149,7 +162,7 @@ def check_in(*, code: str, site: Site, by: Actor) -> Ticket:
                 _("Un peu tôt : l'enregistrement ouvre à %(time)s.") % {"time": f"{local:%H:%M}"}
             )
         late = now > appointment.starts_at + timedelta(minutes=service.late_after_minutes)
-        queue = Queue.objects.filter(site=site, service=service).first()
+        queue = appointment_queue(site, service)
         if queue is None:
             raise DomainError(
                 _("Le service « %(service)s » n'est pas rendu ici.") % {"service": service.name}
@@ -166,6 +179,13 @@ def check_in(*, code: str, site: Site, by: Actor) -> Ticket:
         appointment.save(update_fields=["status", "ticket"])
         changed(appointment, "appointment.checked_in", by=by, before=before)
     return ticket
+
+
+def appointment_queue(site: Site, service: Service) -> Queue | None:
+    """Where a checked-in appointment waits when the service has several queues at the site
+    (a fast lane, a VIP queue): its first open one, the first one created."""
+    queues = Queue.objects.filter(site=site, service=service).order_by("created_at", "id")
+    return queues.exclude(status=Queue.Status.CLOSED).first() or queues.first()
 
 
 def appointment_to_check_in(code: str, site: Site) -> Appointment:

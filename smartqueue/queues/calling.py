@@ -31,9 +31,13 @@ PROBE_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # and this for the moment of the 
 TICKET_COLUMNS = rows.columns(Ticket, "claimed")  # read as a plain row: no queryset to build
 
 
-def queues_to_call(counter: Counter, served: list[Queue], queue: Queue | None) -> list[Queue]:
+def queues_to_call(
+    counter: Counter | None, served: list[Queue], queue: Queue | None
+) -> list[Queue]:
     """The counter's open queues (`served`, read with the locked profile), or only `queue` if
-    the agent chose it."""
+    the agent chose it. An agent without a counter calls from the queue they name."""
+    if counter is None:
+        return [open_queue(queue)]
     if queue is None:
         return served
     for candidate in served:
@@ -45,8 +49,16 @@ def queues_to_call(counter: Counter, served: list[Queue], queue: Queue | None) -
     )
 
 
+def open_queue(queue: Queue | None) -> Queue:
+    if queue is None:
+        raise DomainError(_("Choisissez d'abord votre guichet, ou la file à appeler (queue_id)."))
+    if queue.status == Queue.Status.CLOSED:
+        raise DomainError(_("La file « %(queue)s » est fermée.") % {"queue": queue.name})
+    return queue
+
+
 def claim_first(
-    counter: Counter, queues: list[Queue], *, profile: AgentProfile, by: Actor
+    counter: Counter | None, queues: list[Queue], *, profile: AgentProfile, by: Actor
 ) -> Ticket | None:
     """Try the queues in order of preference; SKIP LOCKED means nobody waits for anybody."""
     heads = waiting_heads(queues)
@@ -81,7 +93,9 @@ def waiting_heads(queues: list[Queue]) -> list[Head]:
     return heads
 
 
-def claim(queue: Queue, *, counter: Counter, profile: AgentProfile, by: Actor) -> Ticket | None:
+def claim(
+    queue: Queue, *, counter: Counter | None, profile: AgentProfile, by: Actor
+) -> Ticket | None:
     """One statement: lock the first waiting ticket nobody else is claiming, take it, mark the
     agent busy and write the ticket's history and audit."""
     subquery, params = claim_subquery(queue)
@@ -104,7 +118,15 @@ def claim(queue: Queue, *, counter: Counter, profile: AgentProfile, by: Actor) -
             SELECT {TICKET_COLUMNS} FROM claimed
             """,
             [
-                *(Status.CALLED, by.user_id, counter.pk, now, now, *params, Status.WAITING),
+                *(
+                    Status.CALLED,
+                    by.user_id,
+                    counter.pk if counter else None,
+                    now,
+                    now,
+                    *params,
+                    Status.WAITING,
+                ),
                 *(AgentProfile.Status.BUSY, now, profile.pk),
                 *history_params,
             ],
@@ -134,9 +156,9 @@ def claim_subquery(queue: Queue) -> tuple[str, list]:
     return sql, [swapped.get(value, value) for value in params]
 
 
-def note_passed_over(counter: Counter, *, chosen: Queue, others: list[Queue]) -> None:
+def note_passed_over(counter: Counter | None, *, chosen: Queue, others: list[Queue]) -> None:
     skipped = [queue.pk for queue in others if queue.pk != chosen.pk]
-    if not skipped:
+    if counter is None or not skipped:
         return
     CounterQueue.objects.filter(counter=counter, queue=chosen).update(passed_over=0)
     neighbours = CounterQueue.objects.filter(counter=counter, queue_id__in=skipped)

@@ -28,7 +28,11 @@ class Site(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        error_messages={"unique": _("Une agence porte déjà cet identifiant (slug).")},
+    )
     address = models.CharField(max_length=300, blank=True)
     city = models.CharField(max_length=120, blank=True)
     country = models.CharField(max_length=2, default="SN", help_text="ISO 3166 code, e.g. SN")
@@ -58,6 +62,11 @@ class Site(models.Model):
 class Service(models.Model):
     """What a customer comes for: it gives tickets their letter and the SLA target."""
 
+    class PhoneLimit(models.TextChoices):
+        SELF_SERVICE = "self_service", _("Un ticket en attente par téléphone en libre-service")
+        ALWAYS = "always", _("Un ticket en attente par téléphone, même pris par le personnel")
+        OFF = "off", _("Pas de limite par téléphone")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)  # French: the default and the fallback
     # What customers read in the other languages (kiosk, display, ticket page); blank: French.
@@ -84,6 +93,12 @@ class Service(models.Model):
     checkin_before_minutes = models.PositiveSmallIntegerField(default=30)
     late_after_minutes = models.PositiveSmallIntegerField(default=15)
     reminder_minutes = models.PositiveSmallIntegerField(default=60)
+    # One waiting ticket per phone number and queue: by default only when customers take
+    # tickets themselves (kiosk, web, messaging), so staff or an integrator may queue a family
+    # sharing one phone (services.create_ticket).
+    phone_limit = models.CharField(
+        max_length=12, choices=PhoneLimit.choices, default=PhoneLimit.SELF_SERVICE
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -130,8 +145,14 @@ class Queue(models.Model):
 
     class Meta:
         ordering = ["site__name", "name"]
+        # Several queues may serve one service at a site (a fast lane, a VIP queue); their
+        # names tell them apart.
         constraints = [
-            models.UniqueConstraint(fields=["site", "service"], name="one_queue_per_service_site")
+            models.UniqueConstraint(
+                fields=["site", "name"],
+                name="queue_name_unique_per_site",
+                violation_error_message=_("Une file porte déjà ce nom dans cette agence."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -168,7 +189,11 @@ class Counter(models.Model):
     class Meta:
         ordering = ["site__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["site", "name"], name="counter_name_unique_per_site")
+            models.UniqueConstraint(
+                fields=["site", "name"],
+                name="counter_name_unique_per_site",
+                violation_error_message=_("Un guichet porte déjà ce nom dans cette agence."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -230,6 +255,9 @@ class AgentProfile(models.Model):
     break_note = models.CharField(max_length=120, blank=True)
     # The next ticket is called for them when they are free, after a countdown they can stop.
     auto_call = models.BooleanField(default=False)
+    # Where customers go when an agent without a counter calls them (a desk, an office): shown
+    # on the display; blank, the agent's own name is.
+    desk_name = models.CharField(max_length=100, blank=True)
 
     class Meta:
         constraints = [
@@ -245,6 +273,12 @@ class AgentProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.current_status})"
+
+    @property
+    def desk_label(self) -> str:
+        """What the display says for this agent's calls when no counter is set."""
+        user = self.user
+        return self.desk_name or user.get_full_name() or user.email
 
 
 class Customer(models.Model):

@@ -19,6 +19,7 @@ from smartqueue.queues.models import (
     Counter,
     Customer,
     Queue,
+    Service,
     Ticket,
     TicketEvent,
 )
@@ -26,6 +27,7 @@ from smartqueue.queues.numbering import business_day, insert_numbered
 from smartqueue.queues.steps import (
     AgentBusy,  # noqa: F401  (callers catch it as services.AgentBusy)
     CounterTaken,
+    desk_of,
     end_and_free,
     free_agent,
     held_ticket,
@@ -43,6 +45,7 @@ from smartqueue.queues.steps import (
     require_on_duty,
     require_seat_free,
     require_status,
+    seated_counter,
     set_profile_status,
     ticket_event,
 )
@@ -85,7 +88,8 @@ def create_ticket(
         appointment_at=appointment_at,
     )
     with transaction.atomic():
-        if phone:  # under the queue's lock, so two kiosks cannot both pass the check
+        if phone and phone_limit_applies(queue.service, channel, by):
+            # under the queue's lock, so two kiosks cannot both pass the check
             refuse_second_waiting_ticket(lock_queue(queue), phone)
         if insert_numbered(ticket, by=by) is None:
             raise closed_to_new_tickets(queue)
@@ -103,6 +107,21 @@ def closed_to_new_tickets(queue: Queue) -> DomainError:
     )
 
 
+# Where customers take a ticket themselves (`sms` and `ussd` once those channels exist).
+SELF_SERVICE_CHANNELS = frozenset({"kiosk", "web", "qr", "whatsapp", "sms", "ussd"})
+
+
+def phone_limit_applies(service: Service, channel: str, by: Actor) -> bool:
+    """The service's rule (Service.phone_limit): by default a customer taking a ticket
+    themselves (a self-service channel, no staff or integrator signed in behind it) holds one
+    waiting ticket per phone; staff may queue a family sharing one phone."""
+    if service.phone_limit == Service.PhoneLimit.OFF:
+        return False
+    if service.phone_limit == Service.PhoneLimit.ALWAYS:
+        return True
+    return channel in SELF_SERVICE_CHANNELS and by.user is None
+
+
 def refuse_second_waiting_ticket(queue: Queue, phone: str) -> None:
     """One phone number holds at most one waiting ticket per queue."""
     held = Ticket.objects.filter(queue=queue, customer_phone=phone, status=Status.WAITING).first()
@@ -114,10 +133,12 @@ def refuse_second_waiting_ticket(queue: Queue, phone: str) -> None:
 
 
 def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:
-    """Claim the next waiting ticket for the agent, from `queue` or across the counter's."""
+    """Claim the next waiting ticket for the agent, from `queue` or across the counter's. An
+    agent without a counter (the API's) calls from `queue` to their own desk: the display
+    says their desk name (`desk` in the event)."""
     with one_ticket_per_agent(by.user), transaction.atomic():
         profile = require_free(locked_profile(by.user, served=True))
-        counter = require_on_duty(profile, require_counter(profile))
+        counter = require_on_duty(profile, seated_counter(profile))
         queues = queues_to_call(counter, profile.served, queue)  # type: ignore[attr-defined]
         was = profile.current_status
         ticket = claim_first(counter, queues, profile=profile, by=by)  # also marks them busy
@@ -125,7 +146,8 @@ def call_next(*, by: Actor, queue: Queue | None = None) -> Ticket:
             raise NotFound(_("Aucun ticket en attente."))
         note_profile_status(profile, AgentProfile.Status.BUSY, at=ticket.called_at)
         changed = [profile_status_event(profile)] if was != AgentProfile.Status.BUSY else []
-        events.publish_all([*changed, ticket_event("ticket.called", ticket)])
+        desk = {} if counter is not None else {"desk": desk_of(profile, by.user)}
+        events.publish_all([*changed, ticket_event("ticket.called", ticket, **desk)])
     return ticket
 
 

@@ -242,14 +242,27 @@ def require_counter(profile: AgentProfile) -> Counter:
     return profile.counter
 
 
-def require_on_duty(profile: AgentProfile, counter: Counter) -> Counter:
+def seated_counter(profile: AgentProfile) -> Counter | None:
+    """The counter the agent sits at, or None: an agent without one calls from a queue they
+    name, to their own desk (desk_of). A closed counter is refused, as before."""
+    if profile.counter is None:
+        return None
+    return require_counter(profile)
+
+
+def desk_of(profile: AgentProfile, user) -> str:
+    """Where a counterless agent's customers go: their desk name, else their own name."""
+    return profile.desk_name or user.get_full_name() or user.email
+
+
+def require_on_duty(profile: AgentProfile, counter: Counter | None) -> Counter | None:
     """A paused agent calls nobody (the Space key included). An offline one may (the API's
     agents never say they are available) unless somebody else sits at that counter now."""
     if profile.current_status == AgentProfile.Status.PAUSED:
         raise DomainError(
             _("Vous êtes en pause : choisissez « Disponible » avant d'appeler le suivant.")
         )
-    if profile.current_status == AgentProfile.Status.OFFLINE:
+    if profile.current_status == AgentProfile.Status.OFFLINE and counter is not None:
         require_seat_free(counter, profile)
     return counter
 

@@ -53,7 +53,7 @@ def test_bookings_outside_the_slots_are_refused_with_a_reason(alpha):
     with clock.frozen_at(at(MONDAY, 6)):
         for start, end, reason in (
             (at(MONDAY, 7), at(MONDAY, 7, 15), "créneau du site"),
-            (at(MONDAY, 10), at(MONDAY, 10, 30), "durée"),
+            (at(MONDAY, 16, 30), at(MONDAY, 17, 30), "heures d'ouverture"),
             (at(SUNDAY, 10), at(SUNDAY, 10, 15), "jour fermé"),
             (at(MONDAY, 7, 30) - timedelta(days=7), at(MONDAY, 7, 45) - timedelta(days=7), "passé"),
         ):
@@ -229,3 +229,21 @@ def test_the_kiosk_checks_in_a_code_and_prints_its_ticket(alpha, client):
     assert Ticket.objects.get().appointment_at == start
     unknown = client.post(path, {"code": "ZZZZZZ", "lang": "en"})
     assert unknown.status_code == 400 and "Unknown appointment code" in unknown.content.decode()
+
+
+@pytest.mark.django_db
+def test_with_several_queues_for_the_service_a_check_in_joins_its_first_open_one(alpha):
+    from smartqueue.queues.models import Queue
+
+    queue = make_queue()
+    closed_first = queue
+    main = Queue.objects.create(site=queue.site, service=queue.service, name="Principale")
+    Queue.objects.create(site=queue.site, service=queue.service, name="VIP")
+    services.set_queue_status(queue=closed_first, status="closed", by=SYSTEM)
+    with clock.frozen_at(at(MONDAY, 8)):
+        booked = appointments.book_appointment(
+            service=queue.service, starts_at=at(MONDAY, 9), ends_at=at(MONDAY, 9, 15), by=SYSTEM
+        )
+    with clock.frozen_at(at(MONDAY, 8, 45)):
+        ticket = appointments.check_in(code=booked.code, site=queue.site, by=SYSTEM)
+    assert ticket.queue_id == main.pk
