@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema
 
 from smartqueue.notifications.models import WebhookEndpoint
 from smartqueue.phones import international_phone
-from smartqueue.queues.models import AgentProfile, Appointment, Queue, Site, Ticket
+from smartqueue.queues.models import AgentProfile, Appointment, Queue, Service, Site, Ticket
 from smartqueue.queues.selectors import Placement, placements
 
 # --- field types ---------------------------------------------------------------------------
@@ -94,6 +94,7 @@ Channel = Annotated[Ticket.Channel, listed(Ticket.Channel)]
 TicketStatus = Annotated[Ticket.Status, listed(Ticket.Status)]
 AgentStatus = Annotated[AgentProfile.Status, listed(AgentProfile.Status)]
 AppointmentStatus = Annotated[Appointment.Status, listed(Appointment.Status)]
+PhoneLimit = Annotated[Service.PhoneLimit, listed(Service.PhoneLimit)]
 
 
 class Body(Schema):
@@ -237,6 +238,9 @@ class ServiceIn(Body):
     late_after_minutes: int | None = Field(None, ge=0)
     reminder_minutes: int | None = Field(None, ge=0)
     priority_rules: PriorityRules | None = None
+    phone_limit: PhoneLimit | None = Field(
+        None, description="One waiting ticket per phone: self_service (default), always, off."
+    )
     is_active: bool | None = None
 
 
@@ -255,6 +259,7 @@ class ServiceOut(Schema):
     late_after_minutes: int
     reminder_minutes: int
     priority_rules: dict[str, Any]
+    phone_limit: PhoneLimit
     is_active: bool
     created_at: datetime
 
@@ -471,6 +476,7 @@ class AgentOut(Schema):
     id: UUID
     user: UUID = Field(alias="user_id")
     counter: UUID | None = Field(alias="counter_id")
+    desk_name: str
     current_status: AgentStatus
     status_updated_at: datetime | None
 

@@ -6,7 +6,8 @@ import pytest
 from smartqueue.accounts.models import ApiToken, Role
 from smartqueue.api.api import api
 from smartqueue.queues import services
-from tests.factories import make_queue, make_user
+from smartqueue.queues.models import AgentProfile
+from tests.factories import make_agent, make_counter, make_queue, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,22 @@ def test_a_service_is_named_in_each_language_through_the_api(client, tenants, al
         "/api/v1/tenants/alpha/queues/services/", {**body, "name_en": "x" * 201}, **auth
     )
     assert refused.status_code == 400 and "name_en" in refused.json()
+
+
+def test_a_services_phone_rule_and_an_agents_desk_name_are_in_the_api(client, tenants, alpha):
+    _, key = ApiToken.objects.issue(make_user(tenant=tenants.alpha, role=Role.ADMIN))
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}", "content_type": "application/json"}
+    body = {"name": "Famille", "phone_limit": "off"}
+    created = client.post("/api/v1/tenants/alpha/queues/services/", body, **auth)
+    assert created.status_code == 201, created.json()
+    assert created.json()["phone_limit"] == "off"
+    wrong = client.post(
+        "/api/v1/tenants/alpha/queues/services/", {**body, "phone_limit": "x"}, **auth
+    )
+    assert wrong.status_code == 400 and "phone_limit" in wrong.json()
+    desk = make_agent(make_counter(make_queue().site, []))
+    AgentProfile.objects.filter(user_id=desk.user.pk).update(desk_name="Bureau 4")
+    _, agent_key = ApiToken.objects.issue(desk.user)
+    me = client.get("/api/v1/tenants/alpha/agents/", HTTP_AUTHORIZATION=f"Token {agent_key}")
+    assert me.status_code == 200, me.json()
+    assert me.json()["desk_name"] == "Bureau 4"
