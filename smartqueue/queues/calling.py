@@ -51,7 +51,7 @@ def queues_to_call(
 
 def open_queue(queue: Queue | None) -> Queue:
     if queue is None:
-        raise DomainError(_("Choisissez d'abord votre guichet, ou la file à appeler (queue_id)."))
+        raise DomainError(_("Choisissez d'abord votre guichet."))  # API: or name queue_id
     if queue.status == Queue.Status.CLOSED:
         raise DomainError(_("La file « %(queue)s » est fermée.") % {"queue": queue.name})
     return queue
