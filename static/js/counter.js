@@ -155,9 +155,29 @@
     counting = null;
   }
 
+  // The agent's "stop" holds for this desk (the same free spell): a live redraw of the desk
+  // brings a new #auto-call, which must not start counting again. The next ticket changes the
+  // desk's state, and auto-call works again.
+  let haltedState = null;
+
+  function deskState() {
+    const desk = document.getElementById("desk");
+    return desk ? desk.dataset.state : null;
+  }
+
+  function halt(box) {
+    box.dataset.halted = "true";
+    stop();
+    say(box, "stopped");
+    const button = box.querySelector("[data-auto-call-stop]");
+    if (button) button.remove();
+  }
+
   function sync() {
     const box = document.getElementById("auto-call");
     if (!box || box !== counting) stop();
+    if (haltedState !== null && haltedState !== deskState()) haltedState = null; // moved on
+    if (box && !box.dataset.halted && haltedState !== null) halt(box);
     if (!box || box.dataset.halted) return;
     if (!somebodyWaits()) {
       stop();
@@ -185,12 +205,10 @@
     const button = event.target.closest("[data-auto-call-stop]");
     if (!button) return;
     const box = button.closest("#auto-call");
-    box.dataset.halted = "true";
-    stop();
-    say(box, "stopped");
+    haltedState = deskState();
     const call = document.querySelector('#desk [data-shortcut="call"]');
     if (call) call.focus(); // the button goes: keep the focus somewhere useful
-    button.remove();
+    halt(box);
   });
   // htmx:load fires on every new piece of page (the desk replaced after Close), in the page.
   document.body.addEventListener("htmx:load", function () { window.setTimeout(sync, 0); });
