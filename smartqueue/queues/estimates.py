@@ -89,21 +89,6 @@ def agents_serving(queue: Queue) -> int:
 # The latest services of each of the service's queues (the served_by_end index, a few rows
 # each), then the latest of those: a plain ORDER BY over all its queues would sort a week of
 # every branch's tickets on each kiosk page.
-RECENT_SQL = """
-SELECT recent.ended_at - recent.called_at
-  FROM queues_queue AS queue
- CROSS JOIN LATERAL (
-       SELECT ended_at, called_at
-         FROM queues_ticket
-        WHERE queue_id = queue.id AND outcome = %(served)s AND called_at IS NOT NULL
-          AND ended_at > %(since)s AND ended_at <= %(now)s
-        ORDER BY ended_at DESC
-        LIMIT %(recent)s
-       ) AS recent
- WHERE queue.service_id = %(service)s
- ORDER BY recent.ended_at DESC
- LIMIT %(recent)s
-"""
 
 
 def recent_service_seconds(queue: Queue) -> list[float]:
@@ -112,20 +97,12 @@ def recent_service_seconds(queue: Queue) -> list[float]:
     quiet queue borrows the pace of busy ones). From the call to the close: walking to the
     counter is part of the time a counter stays taken. As of the engine's clock, so that a
     replayed day sees only its own past."""
-    now = clock.now()
-    params: dict[str, Any] = {
-        "served": Ticket.Outcome.SERVED.value,
-        "since": now - LOOKBACK,
-        "now": now,
-        "recent": RECENT,
-        "service": queue.service_id,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(RECENT_SQL, params)
-        return [duration.total_seconds() for (duration,) in cursor.fetchall()]
+    return recent_service_seconds_by_service([queue.service_id])[queue.service_id]
 
 
-# The same, for many services at once: a kiosk shows every service's wait on one screen.
+# The latest services of each of a service's queues (the served_by_end index, a few rows
+# each), then the latest of those: a plain ORDER BY over all its queues would sort a week of
+# every branch's tickets on each kiosk page. Many services at once: a kiosk shows them all.
 RECENT_BY_SERVICE_SQL = """
 SELECT service.id, latest.taken
   FROM unnest(%(services)s::uuid[]) AS service(id)
